@@ -1,0 +1,138 @@
+# oslab - see README.md.  `make` builds, `make test` tests, `make run` runs a lab.
+#
+# Objects go to $(BUILD); V=1 shows the commands; SAN=address,undefined builds
+# user space with sanitizers.
+
+BUILD ?= build
+PREFIX ?= /usr/local
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Debian 12 packages the build, the tests and the labs need.
+DEB_PKGS := make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
+	libcmocka-dev jq strace perl
+# Runs commands that need root: nothing as root, sudo for a sudoer.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -MMD -MP -D_GNU_SOURCE
+CFLAGS += -I$(BUILD) -Ibpf -Iuser $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null || echo -lbpf -lelf -lz)
+ifneq ($(SAN),)
+CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SAN)
+endif
+
+BPF_CFLAGS := -target bpf -g -O2 -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf -Wall -Werror
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+
+LAB_SRCS := $(filter-out labs/lab.c,$(wildcard labs/*.c))
+LABS := $(patsubst labs/%.c,$(BUILD)/labs/%,$(LAB_SRCS))
+PROG_SRCS := $(wildcard tests/progs/*.c)
+PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNITS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+
+.DELETE_ON_ERROR:
+.SECONDARY: $(BPF_OBJS)
+.PHONY: all deps run test unit integration install clean vmlinux format
+
+all: $(BUILD)/oslab $(LABS) $(PROGS)
+
+# Install what is missing: apt-get as root, through sudo for a sudoer,
+# otherwise one line naming the packages.
+deps:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then inst=""; \
+	elif command -v sudo >/dev/null; then inst=sudo; \
+	else echo "oslab: missing packages:" $$missing "- install them as root: apt-get install" $$missing >&2; exit 1; fi; \
+	echo "installing:" $$missing; \
+	$$inst env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$inst env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/tracer.h | $(BUILD)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	@echo "  SKEL    $@"
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/oslab: $(USER_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/labs/%: labs/%.c labs/lab.c labs/lab.h
+	@mkdir -p $(@D)
+	@echo "  LAB     $@"
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -pthread $(LDFLAGS) $< labs/lab.c -o $@
+
+$(BUILD)/tests/progs/%: tests/progs/%.c
+	@mkdir -p $(@D)
+	@echo "  PROG    $@"
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -pthread $(LDFLAGS) $< -o $@
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+# Unit tests need no root; integration tests load BPF and need root (sudo
+# for a sudoer), and skip with a reason where neither is possible.
+test: deps all $(UNITS)
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory integration
+
+unit: $(UNITS)
+	$(Q)fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
+
+integration: all
+	$(Q)$(SUDO) env OSLAB=$(abspath $(BUILD)/oslab) BUILD=$(abspath $(BUILD)) \
+		prove -f tests/integration/*.t
+
+run: deps all
+	$(Q)$(SUDO) $(BUILD)/oslab run fork
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/oslab/labs
+	install -m 755 $(BUILD)/oslab $(DESTDIR)$(PREFIX)/bin/oslab
+	install -m 755 $(LABS) $(DESTDIR)$(PREFIX)/libexec/oslab/labs/
+
+clean:
+	rm -rf $(BUILD)
+
+# Regenerate the checked-in CO-RE header from the running kernel.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+format:
+	clang-format -i $(USER_SRCS) user/*.h $(LAB_SRCS) labs/lab.c labs/lab.h
+
+-include $(USER_OBJS:.o=.d)

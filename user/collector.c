@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * collector.c - open -> configure -> load -> attach of the tracer probes, and
+ * everything user space reads back from them.
+ */
+#include "collector.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "syscalls.h"
+#include "tracer.skel.h"
+
+#define RINGBUF_DEFAULT (64u << 20)	/* room for ~400k logged calls between reads */
+
+struct collector {
+	struct tracer_bpf *skel;
+	struct ring_buffer *rb;
+	event_fn on_event;
+	void *ctx;
+};
+
+static bool verbose;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;	/* failures are summed up by our own one-line errors */
+	return verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static bool has_cap(const struct __user_cap_data_struct d[2], int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* CAP_BPF + CAP_PERFMON (Linux 5.8+), or CAP_SYS_ADMIN, load these probes. */
+static bool privileged(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = {};
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return has_cap(d, CAP_SYS_ADMIN) || (has_cap(d, 39 /* CAP_BPF */) &&
+					     has_cap(d, 38 /* CAP_PERFMON */));
+}
+
+/* The tracepoints we attach to, checked up front so a missing one is named. */
+static const char *const tracepoints[] = {
+	"sys_enter", "sys_exit", "sched_process_fork", "sched_process_exec", "sched_process_exit",
+};
+
+static int check_kernel(void)
+{
+	struct btf *btf;
+	char name[64];
+
+	if (!privileged()) {
+		fprintf(stderr, "oslab: tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo\n");
+		return -1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "oslab: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+				"oslab needs Linux 5.8+ built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return -1;
+	}
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0) {
+		fprintf(stderr, "oslab: this kernel has no BPF ring buffer: oslab needs Linux 5.8+\n");
+		return -1;
+	}
+	btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		fprintf(stderr, "oslab: failed to read the kernel's BTF: %s\n", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
+		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+			fprintf(stderr, "oslab: this kernel has no '%s' tracepoint, which oslab needs\n",
+				tracepoints[i]);
+			btf__free(btf);
+			return -1;
+		}
+	}
+	btf__free(btf);
+	return 0;
+}
+
+/* Tell the probes which syscalls to follow, what to capture, and what to count. */
+static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
+{
+	unsigned n = syscalls_count();
+
+	for (unsigned slot = 1; slot <= n; slot++) {
+		const struct syscall_def *d = syscall_by_slot(slot);
+		struct sc_spec spec = d->spec;
+
+		for (int i = 0; i < CAPS_PER_SC; i++)
+			if (spec.caps[i].kind != CAP_NONE && (spec.caps[i].flags & CAP_AT_ENTRY))
+				spec.flags |= SC_ENTRY_CAPS;
+		if (o->selected[slot])
+			spec.flags |= SC_SELECTED;
+		skel->rodata->sc_slot[d->nr] = slot;
+		memcpy((void *)&skel->rodata->sc_specs[slot], &spec, sizeof(spec));
+	}
+	skel->rodata->emit_events = o->events;
+	skel->rodata->strsize = o->strsize;
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	struct collector *c = ctx;
+
+	if (size >= sizeof(struct event))
+		c->on_event(c->ctx, data, size);
+	return 0;
+}
+
+struct collector *collector_open(const struct collector_opts *o, event_fn on_event, void *ctx)
+{
+	size_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : RINGBUF_DEFAULT;
+	struct collector *c;
+	int err;
+
+	verbose = o->verbose;
+	libbpf_set_print(print_libbpf);
+	if (check_kernel())
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		fprintf(stderr, "oslab: out of memory\n");
+		return NULL;
+	}
+	c->on_event = on_event;
+	c->ctx = ctx;
+	c->skel = tracer_bpf__open();
+	if (!c->skel) {
+		fprintf(stderr, "oslab: failed to open the probes: %s\n", strerror(errno));
+		goto fail;
+	}
+	configure(c->skel, o);
+	c->skel->rodata->wake_bytes = rb_bytes / 8;
+	err = bpf_map__set_max_entries(c->skel->maps.events, rb_bytes);
+	if (!err)
+		err = tracer_bpf__load(c->skel);
+	if (err) {
+		fprintf(stderr, "oslab: failed to load the probes: %s%s\n", strerror(-err),
+			verbose ? "" : " (run with -v for the verifier's log)");
+		goto fail;
+	}
+	err = tracer_bpf__attach(c->skel);
+	if (err) {
+		fprintf(stderr, "oslab: failed to attach the probes: %s\n", strerror(-err));
+		goto fail;
+	}
+	if (on_event) {
+		c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ringbuf, c, NULL);
+		if (!c->rb) {
+			fprintf(stderr, "oslab: failed to open the ring buffer: %s\n", strerror(errno));
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	collector_close(c);
+	return NULL;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void read_comm(pid_t tgid, pid_t tid, char comm[TASK_COMM_LEN])
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", tgid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(comm, TASK_COMM_LEN, f))
+		comm[strcspn(comm, "\n")] = '\0';
+	fclose(f);
+}
+
+int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, unsigned origin)
+{
+	struct thread t = {
+		.tid = tid, .tgid = tgid, .ppid = ppid, .origin = origin,
+		.start_ns = monotonic_ns(),
+	};
+
+	read_comm(tgid, tid, t.comm);
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.threads), &t.tid, &t, BPF_ANY)) {
+		fprintf(stderr, "oslab: failed to follow %d: %s\n", tid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int collector_fd(const struct collector *c)
+{
+	return c->rb ? ring_buffer__epoll_fd(c->rb) : -1;
+}
+
+int collector_consume(struct collector *c)
+{
+	return c->rb ? ring_buffer__consume(c->rb) : 0;
+}
+
+static int walk(int fd, size_t key_size, thread_fn fn, void *ctx)
+{
+	uint64_t key = 0, next;
+	struct thread *t = malloc(sizeof(*t));
+	void *prev = NULL;
+	int n = 0;
+
+	if (!t)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		memcpy(&key, &next, key_size);
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &next, t))
+			continue;	/* deleted in between: it moved to exited */
+		fn(ctx, t);
+		n++;
+	}
+	free(t);
+	return n;
+}
+
+int collector_threads(struct collector *c, thread_fn fn, void *ctx)
+{
+	int live = walk(bpf_map__fd(c->skel->maps.threads), sizeof(__u32), fn, ctx);
+	int dead = walk(bpf_map__fd(c->skel->maps.exited), sizeof(__u64), fn, ctx);
+
+	return live < 0 ? live : dead < 0 ? dead : live + dead;
+}
+
+void collector_stats(const struct collector *c, struct tracer_stats *out)
+{
+	*out = c->skel->bss->stats;
+}
+
+void collector_close(struct collector *c)
+{
+	if (!c)
+		return;
+	ring_buffer__free(c->rb);
+	tracer_bpf__destroy(c->skel);
+	free(c);
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * decode.h - printing primitives every syscall family's decoder shares:
+ * constant tables (strace's xlat), flags, errno results, escaped strings,
+ * addresses, socket addresses, signals and wait statuses.  Output follows
+ * strace's conventions so that its users read ours without thinking.
+ */
+#ifndef OSLAB_DECODE_H
+#define OSLAB_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+/* One named constant; tables end with XLAT_END. */
+struct xlat {
+	uint64_t val;
+	const char *name;
+};
+#define XLAT(x) { (uint64_t)(x), #x }
+#define XLAT_PAIR(v, s) { (uint64_t)(v), s }
+#define XLAT_END { 0, NULL }
+
+/* The name of val in the table, or NULL. */
+const char *xlat_name(const struct xlat *x, uint64_t val);
+/* val's name, or val printed with printf format dflt (an unsigned long long
+ * conversion such as "%#llx" or "%llu") followed by a strace-style comment
+ * naming the unknown table, e.g. "0x99 /* SOCK_??? *\/" when dflt_comment is
+ * set ("SOCK_???"). */
+void print_xval(struct strbuf *sb, const struct xlat *x, uint64_t val, const char *dflt,
+		const char *dflt_comment);
+/* Bits of val as NAME|NAME|0x..., each table entry a mask; 0 prints as "0". */
+void print_flags(struct strbuf *sb, const struct xlat *x, uint64_t val);
+
+/* A syscall result: "3", or "-1 EAGAIN (Resource temporarily unavailable)",
+ * including the kernel-internal restart codes strace prints with "?". */
+void print_ret(struct strbuf *sb, long long ret);
+/* "EAGAIN", "ERESTARTSYS", or NULL when unknown. */
+const char *errno_name(int err);
+
+/* A user pointer: "NULL" or "0x7ffd5a3c1e40". */
+void print_addr(struct strbuf *sb, uint64_t addr);
+/* len bytes as a C string literal in strace's escaping ("\n", "\t", "\"",
+ * "\\", octal for other non-printables); "..." follows when more_follows. */
+void print_quoted(struct strbuf *sb, const void *data, size_t len, int more_follows);
+
+/* struct sockaddr: AF_INET, AF_INET6, AF_UNIX (incl. abstract), AF_NETLINK,
+ * others as {sa_family=AF_X, sa_data=...}. */
+void print_sockaddr(struct strbuf *sb, const void *sa, size_t len);
+/* "SIGCHLD", or NULL. */
+const char *signal_name(int sig);
+/* A signal as a name, or its number when unnamed. */
+void print_signal(struct strbuf *sb, int sig);
+/* A wait(2) status the strace way: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}]. */
+void print_wait_status(struct strbuf *sb, int status);
+/* "exited with 0", "killed by SIGKILL", "killed by SIGSEGV (core dumped)". */
+void print_exit_status(struct strbuf *sb, int status);
+/* struct timespec: {tv_sec=1, tv_nsec=500000000}. */
+void print_timespec(struct strbuf *sb, const void *ts, size_t len);
+
+#endif

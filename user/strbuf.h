@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * strbuf.h - a growing byte buffer that report and log lines are built in.
+ * Allocation failure is fatal (the collector cannot report without memory),
+ * so callers never check.
+ */
+#ifndef OSLAB_STRBUF_H
+#define OSLAB_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *buf;	/* always NUL-terminated once anything was added */
+	size_t len;
+	size_t cap;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void sb_free(struct strbuf *sb);
+/* Empty the buffer, keeping its memory for the next line. */
+void sb_reset(struct strbuf *sb);
+void sb_putc(struct strbuf *sb, char c);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_put(struct strbuf *sb, const void *data, size_t len);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* The contents as a C string ("" when empty). */
+const char *sb_str(const struct strbuf *sb);
+
+#endif
