@@ -26,7 +26,7 @@ struct xlat {
 const char *xlat_name(const struct xlat *x, uint64_t val);
 /* val's name, or val printed with printf format dflt (an unsigned long long
  * conversion such as "%#llx" or "%llu") followed by a strace-style comment
- * naming the unknown table, e.g. "0x99 /* SOCK_??? *\/" when dflt_comment is
+ * naming the unknown table, e.g. 0x99 followed by the comment SOCK_??? when dflt_comment is
  * set ("SOCK_???"). */
 void print_xval(struct strbuf *sb, const struct xlat *x, uint64_t val, const char *dflt,
 		const char *dflt_comment);

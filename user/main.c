@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * main.c - the oslab command: dispatch to its subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "trace.h"
+
+#define OSLAB_VERSION "0.1"
+
+static void usage(FILE *f)
+{
+	fputs("usage: oslab COMMAND [options]\n"
+	      "\n"
+	      "See what the kernel did when a program forked, started threads, took locks,\n"
+	      "served sockets or ran an event loop: exact counts from eBPF, strace-style.\n"
+	      "\n"
+	      "commands:\n"
+	      "  trace [options] -- CMD [ARGS]   trace a command and all it creates\n"
+	      "  version                         print the version\n"
+	      "  help                            this help\n"
+	      "\n"
+	      "'oslab COMMAND --help' describes each command.\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  sudo oslab trace -c -- ls\n"
+	      "  sudo oslab trace -e trace=process,futex -- python3 threads.py\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "trace"))
+		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("oslab %s\n", OSLAB_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "oslab: unknown command '%s'; try 'oslab help'\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include "procs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void procs_add_thread(void *ctx, const struct thread *t)
+{
+	struct procs *p = ctx;
+	struct thread *v;
+
+	v = realloc(p->threads, (p->n_threads + 1) * sizeof(*v));
+	if (!v) {
+		fputs("oslab: out of memory\n", stderr);
+		exit(1);
+	}
+	p->threads = v;
+	p->threads[p->n_threads++] = *t;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct thread *x = a, *y = b;
+
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	/* the exited copy of a record first: it is the complete one */
+	return (y->state & THREAD_EXITED) - (x->state & THREAD_EXITED);
+}
+
+/* A thread that exited while the maps were walked was read twice. */
+static void drop_duplicates(struct procs *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_threads; i++) {
+		if (n && p->threads[n - 1].tid == p->threads[i].tid &&
+		    p->threads[n - 1].start_ns == p->threads[i].start_ns)
+			continue;
+		p->threads[n++] = p->threads[i];
+	}
+	p->n_threads = n;
+}
+
+static struct proc *proc_of(struct procs *p, uint32_t pid)
+{
+	for (size_t i = p->n_procs; i-- > 0;)
+		if (p->procs[i].pid == pid && !p->procs[i].exited)
+			return &p->procs[i];
+	return NULL;
+}
+
+static void add_counts(struct sc_count *to, const struct sc_count *from)
+{
+	for (int s = 0; s < SC_SLOTS; s++) {
+		to[s].calls += from[s].calls;
+		to[s].errors += from[s].errors;
+		to[s].total_ns += from[s].total_ns;
+	}
+}
+
+void procs_build(struct procs *p)
+{
+	qsort(p->threads, p->n_threads, sizeof(*p->threads), by_start);
+	drop_duplicates(p);
+	p->procs = calloc(p->n_threads ? p->n_threads : 1, sizeof(*p->procs));
+	if (!p->procs) {
+		fputs("oslab: out of memory\n", stderr);
+		exit(1);
+	}
+	for (size_t i = 0; i < p->n_threads; i++) {
+		const struct thread *t = &p->threads[i];
+		struct proc *pr = proc_of(p, t->tgid);
+
+		if (!pr || t->origin != ORIGIN_THREAD) {
+			/* a process begins with the thread whose tid is its pid */
+			pr = &p->procs[p->n_procs++];
+			pr->pid = t->tgid;
+			pr->ppid = t->ppid;
+			pr->origin = t->origin;
+			pr->clone_flags = t->clone_flags;
+			pr->start_ns = t->start_ns;
+		}
+		p->created[t->origin & 3]++;
+		pr->threads++;
+		if (t->tid == t->tgid || !pr->comm[0])
+			memcpy(pr->comm, t->comm, sizeof(pr->comm));
+		if (t->state & THREAD_GROUP_DEAD) {
+			pr->exited = 1;
+			pr->exit_code = t->exit_code;
+		}
+		if (t->end_ns > pr->end_ns)
+			pr->end_ns = t->end_ns;
+		pr->cpu_ns += t->utime_ns + t->stime_ns;
+		pr->nvcsw += t->nvcsw;
+		pr->nivcsw += t->nivcsw;
+		pr->min_flt += t->min_flt;
+		pr->maj_flt += t->maj_flt;
+		pr->unfinished += t->unfinished;
+		add_counts(pr->counts, t->counts);
+		add_counts(p->total, t->counts);
+	}
+}
+
+const struct proc *procs_find(const struct procs *p, uint32_t pid)
+{
+	for (size_t i = 0; i < p->n_procs; i++)
+		if (p->procs[i].pid == pid)
+			return &p->procs[i];
+	return NULL;
+}
+
+void procs_free(struct procs *p)
+{
+	free(p->threads);
+	free(p->procs);
+	memset(p, 0, sizeof(*p));
+}

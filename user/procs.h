@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * procs.h - the traced tree as processes and threads, rebuilt from the
+ * probes' per-thread records, with the exact counts summed per process and
+ * for the whole tree.
+ */
+#ifndef OSLAB_PROCS_H
+#define OSLAB_PROCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tracer.h"
+
+struct proc {
+	uint32_t pid;
+	uint32_t ppid;
+	char comm[TASK_COMM_LEN];
+	unsigned origin;		/* enum thread_origin of its first thread */
+	uint64_t clone_flags;
+	unsigned threads;		/* every thread it had, the first included */
+	int exited;			/* its last thread exited */
+	int exit_code;			/* wait(2) status, when exited */
+	uint64_t start_ns, end_ns;
+	uint64_t cpu_ns;
+	uint64_t nvcsw, nivcsw, min_flt, maj_flt;
+	uint64_t unfinished;
+	struct sc_count counts[SC_SLOTS];
+};
+
+struct procs {
+	struct thread *threads;		/* every record, sorted by start time */
+	size_t n_threads;
+	struct proc *procs;		/* sorted by start time */
+	size_t n_procs;
+	struct sc_count total[SC_SLOTS];
+	unsigned created[4];		/* tasks created, by enum thread_origin */
+};
+
+/* A thread_fn for collector_threads(): procs is the ctx. */
+void procs_add_thread(void *procs, const struct thread *t);
+/* Group the threads into processes and sum the counts. */
+void procs_build(struct procs *p);
+const struct proc *procs_find(const struct procs *p, uint32_t pid);
+void procs_free(struct procs *p);
+
+#endif

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * trace.c - `oslab trace`: parse, open, configure, load, attach, start the
+ * command stopped, follow it, let it go, collect until the last descendant
+ * exits (oslab is their subreaper, as strace -f waits for all), report.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "collector.h"
+#include "decode.h"
+#include "files.h"
+#include "json.h"
+#include "spawn.h"
+#include "summary.h"
+#include "syscalls.h"
+
+#define POLL_MS 100		/* ring buffer reads when no wakeup came */
+#define STRSIZE_MAX 4000	/* fits one event's DATA_MAX with its chunk headers */
+
+void trace_opts_default(struct trace_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->log = true;
+	o->strsize = 32;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: oslab trace [options] -- COMMAND [ARGS...]\n"
+	      "\n"
+	      "Trace COMMAND and every process and thread it creates, from its first\n"
+	      "instruction, and print what the kernel did: an strace-style log of the\n"
+	      "process, futex, write/read, network and poll syscalls, and exact counts.\n"
+	      "\n"
+	      "options:\n"
+	      "  -c                 summary table only (exact in-kernel counts), no log\n"
+	      "  -C                 log and summary table\n"
+	      "      --per-process  with -c/-C: one table per process\n"
+	      "  -e trace=SET       only these syscalls: names and the families process,\n"
+	      "                     futex, write, read, network, poll ('!' negates)\n"
+	      "  -o FILE            write the log and reports to FILE, not stderr\n"
+	      "      --json FILE    JSON Lines: summary, process, event and lost records\n"
+	      "  -s N               print at most N bytes of each string (default 32)\n"
+	      "  -t, -tt, -ttt      prefix each line with the time (s, us, epoch)\n"
+	      "  -T                 show the time spent in each syscall\n"
+	      "  -q                 no '+++ exited' lines\n"
+	      "      --buffer-size BYTES  ring buffer size, a power of two (default 64M)\n"
+	      "  -v                 verbose: libbpf's and the verifier's messages\n"
+	      "  -h, --help         this help\n"
+	      "\n"
+	      "EXAMPLES\n"
+	      "  sudo oslab trace -- ./server           log every traced call\n"
+	      "  sudo oslab trace -c -- python3 t.py    how many clone3, futex, write calls\n"
+	      "  sudo oslab trace -e trace=futex -T -- ./locks mutex\n"
+	      "  sudo oslab trace -c --json out.jsonl -- make -j2\n",
+	      f);
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		return -1;
+	*out = strtoull(s, &end, 0);
+	if (errno || *end || *out > max)
+		return -1;
+	return 0;
+}
+
+/* 4096, 64K, 64M */
+static int parse_size(const char *s, unsigned long long *out)
+{
+	char num[32], *suffix;
+	unsigned long long mult = 1;
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	strcpy(num, s);
+	suffix = num + n - 1;
+	if (*suffix == 'K' || *suffix == 'k')
+		mult = 1 << 10;
+	else if (*suffix == 'M' || *suffix == 'm')
+		mult = 1 << 20;
+	if (mult > 1)
+		*suffix = '\0';
+	if (parse_uint(num, 1ULL << 40, out))
+		return -1;
+	*out *= mult;
+	return 0;
+}
+
+enum { OPT_JSON = 256, OPT_PER_PROCESS, OPT_BUFFER_SIZE };
+
+int trace_parse(struct trace_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long v;
+	int opt, ts = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+cCe:o:s:tTqvh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			o->summary = true;
+			o->log = false;
+			break;
+		case 'C':
+			o->summary = true;
+			o->log = true;
+			break;
+		case OPT_PER_PROCESS:
+			o->per_process = true;
+			break;
+		case 'e':
+			if (strncmp(optarg, "trace=", 6)) {
+				fprintf(stderr, "oslab: -e supports only trace=SET, not '%s'; "
+						"try 'oslab trace --help'\n", optarg);
+				return -1;
+			}
+			o->trace_expr = optarg + 6;
+			break;
+		case 'o':
+			o->outfile = optarg;
+			break;
+		case OPT_JSON:
+			o->jsonfile = optarg;
+			break;
+		case 's':
+			if (parse_uint(optarg, STRSIZE_MAX, &v)) {
+				fprintf(stderr, "oslab: -s takes a number from 0 to %d, not '%s'\n",
+					STRSIZE_MAX, optarg);
+				return -1;
+			}
+			o->strsize = v;
+			break;
+		case 't':
+			ts++;
+			break;
+		case 'T':
+			o->durations = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_size(optarg, &v) || v < 4096 || v > (1ULL << 30) || (v & (v - 1))) {
+				fprintf(stderr, "oslab: --buffer-size takes a power of two from 4096 "
+						"to 1G, not '%s'\n", optarg);
+				return -1;
+			}
+			o->ringbuf_bytes = v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case '?':
+		default:
+			if (optopt && strchr("eos", optopt))
+				fprintf(stderr, "oslab: option -%c needs an argument; "
+						"try 'oslab trace --help'\n", optopt);
+			else if (optopt)
+				fprintf(stderr, "oslab: unknown option '-%c'; try 'oslab trace --help'\n",
+					optopt);
+			else
+				fprintf(stderr, "oslab: unknown or incomplete option '%s'; "
+						"try 'oslab trace --help'\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	o->time = ts > 3 ? LOG_TIME_EPOCH : (enum log_time)ts;
+	if (optind >= argc) {
+		fprintf(stderr, "oslab: no command to trace; usage: oslab trace [options] -- "
+				"COMMAND [ARGS...]\n");
+		return -1;
+	}
+	return optind;
+}
+
+/* Reap every child that has exited; note the command's own status. */
+static void reap(pid_t cmd, bool *cmd_done, int *status, bool *all_done)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+		if (pid == cmd) {
+			*cmd_done = true;
+			*status = st;
+		}
+	}
+	*all_done = pid < 0 && errno == ECHILD;
+}
+
+struct run_state {
+	struct collector *c;
+	int sfd, ep;
+	sigset_t old_mask;
+};
+
+static int setup_signals(struct run_state *s)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &mask, &s->old_mask)) {
+		fprintf(stderr, "oslab: failed to block signals: %s\n", strerror(errno));
+		return -1;
+	}
+	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sfd < 0) {
+		fprintf(stderr, "oslab: failed to open a signalfd: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_epoll(struct run_state *s)
+{
+	struct epoll_event e = { .events = EPOLLIN };
+	int rbfd = collector_fd(s->c);
+
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ep < 0) {
+		fprintf(stderr, "oslab: failed to create an epoll set: %s\n", strerror(errno));
+		return -1;
+	}
+	e.data.fd = s->sfd;
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sfd, &e))
+		return -1;
+	if (rbfd >= 0) {
+		e.data.fd = rbfd;
+		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, rbfd, &e))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Collect until the command and all its descendants have exited.  The first
+ * SIGINT/SIGTERM goes on to the command and stops the wait for descendants;
+ * a second one kills the command.
+ */
+static void collect(struct run_state *s, pid_t cmd, int *status)
+{
+	bool cmd_done = false, all_done = false;
+	int interrupts = 0;
+
+	while (!all_done && !(cmd_done && interrupts)) {
+		struct epoll_event ev[2];
+		struct signalfd_siginfo si;
+		int n = epoll_wait(s->ep, ev, 2, POLL_MS);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		collector_consume(s->c);
+		while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			if (!cmd_done)
+				kill(cmd, interrupts ? SIGKILL : (int)si.ssi_signo);
+			interrupts++;
+		}
+		reap(cmd, &cmd_done, status, &all_done);
+	}
+	collector_consume(s->c);
+}
+
+int trace_command(const struct trace_opts *o, char **argv, struct trace_result *r, int *exit_code)
+{
+	struct collector_opts co = { .strsize = o->strsize, .ringbuf_bytes = o->ringbuf_bytes,
+				     .verbose = o->verbose };
+	struct run_state s = { .sfd = -1, .ep = -1 };
+	struct log lg = { .time = o->time, .durations = o->durations, .quiet = o->quiet };
+	FILE *out = NULL, *json = NULL;
+	struct spawned sp = { .pid = -1 };
+	char path[PATH_MAX], err[256];
+	int ret = -1, e;
+
+	memset(r, 0, sizeof(*r));
+	*exit_code = 1;
+	if (syscalls_select(o->trace_expr, co.selected, err, sizeof(err))) {
+		fprintf(stderr, "oslab: %s; see 'oslab trace --help'\n", err);
+		*exit_code = 2;
+		return -1;
+	}
+	if (spawn_resolve(argv[0], path, sizeof(path), exit_code))
+		return -1;
+	*exit_code = 1;
+	if (o->outfile && !(out = fopen_as_user(o->outfile, "w")))
+		return -1;
+	if (o->jsonfile && !(json = fopen_as_user(o->jsonfile, "w")))
+		goto out;
+	lg.out = o->log ? (out ? out : stderr) : NULL;
+	lg.json = json;
+	co.events = lg.out || (json && o->log);
+	if (!co.events)
+		lg.json = NULL;
+	log_init(&lg);
+	if (setup_signals(&s))
+		goto out;
+	s.c = collector_open(&co, co.events ? log_event : NULL, &lg);
+	if (!s.c || setup_epoll(&s))
+		goto out;
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (spawn_stopped(&sp, path, argv, &s.old_mask))
+		goto out;
+	if (collector_follow(s.c, sp.pid, sp.pid, getpid(), ORIGIN_ROOT)) {
+		kill(sp.pid, SIGKILL);
+		waitpid(sp.pid, NULL, 0);
+		goto out;
+	}
+	e = spawn_release(&sp);
+	if (e) {
+		fprintf(stderr, "oslab: failed to execute '%s': %s\n", path, strerror(e));
+		waitpid(sp.pid, NULL, 0);
+		*exit_code = e == ENOENT ? 127 : 126;
+		goto out;
+	}
+	collect(&s, sp.pid, &r->status);
+	collector_threads(s.c, procs_add_thread, &r->procs);
+	procs_build(&r->procs);
+	collector_stats(s.c, &r->stats);
+	r->events = lg.events;
+	*exit_code = trace_exit_code(r->status);
+	ret = 0;
+out:
+	collector_close(s.c);
+	if (s.ep >= 0)
+		close(s.ep);
+	if (s.sfd >= 0) {
+		close(s.sfd);
+		sigprocmask(SIG_SETMASK, &s.old_mask, NULL);
+	}
+	log_free(&lg);
+	if (out && out != stderr)
+		fclose(out);
+	if (json)
+		fclose(json);
+	return ret;
+}
+
+int trace_exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+static const char *origin_name(unsigned origin)
+{
+	static const char *const names[] = { "root", "process", "vfork", "thread" };
+
+	return names[origin & 3];
+}
+
+static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts, long pid)
+{
+	for (unsigned s = 1; s <= syscalls_count(); s++) {
+		if (!counts[s].calls)
+			continue;
+		json_begin(j, "summary");
+		if (pid >= 0)
+			json_kv_int(j, "pid", pid);
+		json_kv_str(j, "syscall", syscall_by_slot(s)->name);
+		json_kv_uint(j, "calls", counts[s].calls);
+		json_kv_uint(j, "errors", counts[s].errors);
+		json_kv_uint(j, "total_ns", counts[s].total_ns);
+		json_end(j, f);
+	}
+}
+
+static void json_report(FILE *f, const struct trace_result *r)
+{
+	const struct procs *p = &r->procs;
+	struct strbuf j = STRBUF_INIT;
+
+	json_counts(f, &j, p->total, -1);
+	for (size_t i = 0; i < p->n_procs; i++)
+		json_counts(f, &j, p->procs[i].counts, p->procs[i].pid);
+	for (size_t i = 0; i < p->n_procs; i++) {
+		const struct proc *pr = &p->procs[i];
+
+		json_begin(&j, "process");
+		json_kv_uint(&j, "pid", pr->pid);
+		json_kv_uint(&j, "ppid", pr->ppid);
+		json_kv_str(&j, "comm", pr->comm);
+		json_kv_str(&j, "created_by", origin_name(pr->origin));
+		json_kv_uint(&j, "threads", pr->threads);
+		if (pr->exited && WIFEXITED(pr->exit_code))
+			json_kv_int(&j, "exit_code", WEXITSTATUS(pr->exit_code));
+		else
+			sb_puts(&j, ",\"exit_code\":null");
+		if (pr->exited && WIFSIGNALED(pr->exit_code))
+			json_kv_str(&j, "signal", signal_name(WTERMSIG(pr->exit_code)) ?: "?");
+		json_kv_uint(&j, "cpu_ns", pr->cpu_ns);
+		json_kv_uint(&j, "lifetime_ns", pr->end_ns > pr->start_ns ? pr->end_ns - pr->start_ns : 0);
+		json_end(&j, f);
+	}
+	for (size_t i = 0; i < p->n_threads; i++) {
+		const struct thread *t = &p->threads[i];
+
+		json_begin(&j, "thread");
+		json_kv_uint(&j, "tid", t->tid);
+		json_kv_uint(&j, "pid", t->tgid);
+		json_kv_uint(&j, "creator_tid", t->ptid);
+		json_kv_str(&j, "comm", t->comm);
+		json_kv_str(&j, "created_by", origin_name(t->origin));
+		json_kv_uint(&j, "clone_flags", t->clone_flags);
+		json_end(&j, f);
+	}
+	json_begin(&j, "created");
+	json_kv_uint(&j, "processes", p->created[ORIGIN_PROCESS]);
+	json_kv_uint(&j, "threads", p->created[ORIGIN_THREAD]);
+	json_kv_uint(&j, "vforks", p->created[ORIGIN_VFORK]);
+	json_end(&j, f);
+	json_begin(&j, "lost");
+	json_kv_uint(&j, "events", r->stats.lost_events);
+	json_kv_uint(&j, "threads", r->stats.lost_threads);
+	json_kv_uint(&j, "exits", r->stats.lost_exits);
+	json_end(&j, f);
+	sb_free(&j);
+}
+
+void trace_report(const struct trace_opts *o, const struct trace_result *r)
+{
+	FILE *f = stderr, *out = NULL, *json = NULL;
+
+	if (o->outfile && o->summary) {
+		out = fopen_as_user(o->outfile, "a");
+		if (out)
+			f = out;
+	}
+	if (o->summary) {
+		if (o->log)
+			fputc('\n', f);
+		if (o->per_process)
+			summary_print_per_process(f, &r->procs);
+		else
+			summary_print(f, r->procs.total);
+		summary_print_created(f, &r->procs);
+	}
+	if (r->stats.lost_events)
+		fprintf(f, "oslab: %llu events lost: the ring buffer was full, so the log misses "
+			   "them (the counts are exact; a larger --buffer-size helps)\n",
+			(unsigned long long)r->stats.lost_events);
+	if (r->stats.lost_threads || r->stats.lost_exits)
+		fprintf(f, "oslab: %llu threads could not be followed and %llu exited threads' "
+			   "counts were lost: the probes' maps were full\n",
+			(unsigned long long)r->stats.lost_threads,
+			(unsigned long long)r->stats.lost_exits);
+	if (o->jsonfile && (json = fopen_as_user(o->jsonfile, "a"))) {
+		json_report(json, r);
+		fclose(json);
+	}
+	if (out)
+		fclose(out);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+	struct trace_result r;
+	int idx, code;
+
+	trace_opts_default(&o);
+	idx = trace_parse(&o, argc, argv);
+	if (idx <= 0)
+		return idx ? 2 : 0;
+	decode_strsize = o.strsize;
+	if (trace_command(&o, argv + idx, &r, &code))
+		return code;
+	trace_report(&o, &r);
+	procs_free(&r.procs);
+	return code;
+}
