@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# strace as the oracle: for programs written for the tests (and a python3
+# script that starts threads), oslab's exact -c counts per syscall equal
+# strace -f -c's, for every traced syscall strace reports.
+. "$(dirname "$0")/lib.sh"
+need_root
+need jq
+need strace
+
+j=$tmp/out.jsonl
+s=$tmp/strace.txt
+cat >"$tmp/threads.py" <<'PY'
+import threading
+def work(n):
+    print("thread", n, threading.get_native_id(), flush=True)
+ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+PY
+
+compare() { # compare NAME CMD...
+	local name=$1 sc our theirs bad=""
+	shift
+	"$OSLAB" trace -c --json "$j" -- "$@" >/dev/null 2>&1
+	strace -f -c -o "$s" "$@" >/dev/null 2>&1
+	for sc in $(jq -r 'select(.type=="summary" and (has("pid")|not)) | .syscall' "$j") \
+	          $(awk 'NR > 2 && $1 !~ /^-/ && $NF != "total" { print $NF }' "$s"); do
+		case $sc in exit|exit_group) continue ;; esac  # strace -c never sees them return
+		grep -qx "$sc" <(jq -r 'select(.type=="summary") | .syscall' "$j") ||
+			$OSLAB trace -e trace="$sc" -c -- true >/dev/null 2>&1 || continue  # not ours
+		our=$(calls "$j" "$sc")
+		theirs=$(strace_calls "$s" "$sc")
+		[ "$our" = "$theirs" ] || bad="$bad $sc:$our/$theirs"
+	done
+	is "${bad:-none}" none "$name: every traced syscall's count equals strace -f -c's"
+}
+
+compare "writes 10000" "$PROGS/writes" 10000
+compare "forks 4 2" "$PROGS/forks" 4 2
+compare "threads 6" "$PROGS/threads" 6
+compare "sockets" "$PROGS/sockets"
+compare "hello" "$PROGS/hello"
+compare "sh pipeline" sh -c 'echo a | cat >/dev/null; ls / >/dev/null'
+if command -v python3 >/dev/null; then
+	compare "python3 threads" python3 "$tmp/threads.py"
+	"$OSLAB" trace -c --json "$j" -- python3 "$tmp/threads.py" >/dev/null 2>&1
+	is "$(calls "$j" clone3)" 4 "python3: 4 threading.Thread are 4 clone3 calls"
+else
+	echo "ok 99 # SKIP python3 not installed"
+fi
+
+done_testing
