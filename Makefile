@@ -89,12 +89,12 @@ $(BUILD)/oslab: $(USER_OBJS)
 $(BUILD)/labs/%: labs/%.c labs/lab.c labs/lab.h
 	@mkdir -p $(@D)
 	@echo "  LAB     $@"
-	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -pthread $(LDFLAGS) $< labs/lab.c -o $@
+	$(Q)$(CC) $(filter-out -MMD -MP -I%,$(CFLAGS)) -pthread $(LDFLAGS) $< labs/lab.c -o $@
 
 $(BUILD)/tests/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	@echo "  PROG    $@"
-	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -pthread $(LDFLAGS) $< -o $@
+	$(Q)$(CC) $(filter-out -MMD -MP -I%,$(CFLAGS)) -pthread $(LDFLAGS) $< -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
