@@ -20,6 +20,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define CLONE_VFORK 0x00004000
 #define CLONE_THREAD 0x00010000
 #define SIGCHLD 17
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
 #define MAX_ERRNO 4095
 
 /* Set by user space before load. */
@@ -28,6 +30,7 @@ const volatile struct sc_spec sc_specs[SC_SLOTS];
 const volatile bool emit_events = false;	/* stream calls, not only count them */
 const volatile __u32 strsize = 32;		/* -s: bytes of strings and buffers kept */
 const volatile __u64 wake_bytes = 1 << 20;	/* wake the reader past this much data */
+const volatile __u32 futex_slot;		/* futex's slot: also counted per operation */
 
 struct tracer_stats stats;
 __u64 exit_seq;
@@ -297,13 +300,27 @@ static __always_inline void emit(struct thread *t, __u16 type, __u32 slot, __u64
 		__sync_fetch_and_add(&stats.lost_events, 1);
 }
 
-static __always_inline void count(struct thread *t, __u32 slot, long ret, __u64 ns)
+static __always_inline void add(struct sc_count *c, long ret, __u64 ns)
 {
-	struct sc_count *c = &t->counts[slot & (SC_SLOTS - 1)];
-
 	c->calls++;
 	c->errors += is_error(ret);
 	c->total_ns += ns;
+}
+
+static __always_inline void count(struct thread *t, __u32 slot, long ret, __u64 ns)
+{
+	__u32 op;
+
+	add(&t->counts[slot & (SC_SLOTS - 1)], ret, ns);
+	if (slot != futex_slot)
+		return;
+	/* waits, wakes and requeues are what lock reports and labs assert on */
+	op = t->cur_args[1] & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	if (op >= FUTEX_CMDS)
+		return;
+	/* clang would index with a fresh copy the verifier cannot bound */
+	asm volatile("%[op] &= %[mask]" : [op] "+r"(op) : [mask] "i"(FUTEX_CMDS - 1));
+	add(&t->futex_ops[!!(t->cur_args[1] & FUTEX_PRIVATE_FLAG)][op], ret, ns);
 }
 
 SEC("tp_btf/sys_enter")
@@ -458,8 +475,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		return 0;
 	t->end_ns = bpf_ktime_get_ns();
 	t->state |= THREAD_EXITED;
-	t->utime_ns = p->utime;
-	t->stime_ns = p->stime;
+	t->cpu_ns = p->se.sum_exec_runtime;
 	t->nvcsw = p->nvcsw;
 	t->nivcsw = p->nivcsw;
 	t->min_flt = p->min_flt;

@@ -20,6 +20,7 @@
 #define CAP_STR_MAX 256	 /* longest path or argv string kept */
 #define CAP_ARGV_MAX 16	 /* argv entries kept for execve */
 #define CAP_IOV_MAX 8	 /* iovecs kept for writev/readv/sendmsg/recvmsg */
+#define FUTEX_CMDS 16	 /* futex op & FUTEX_CMD_MASK is below this (FUTEX_LOCK_PI2 = 13) */
 
 /* How a thread came to be, from the flags of the call that made it. */
 enum thread_origin {
@@ -56,8 +57,7 @@ struct thread {
 	__s32 exit_code;	/* wait(2) status: code << 8, or the signal */
 	__u16 origin;		/* enum thread_origin */
 	__u16 state;		/* THREAD_* bits */
-	__u64 utime_ns;		/* CPU time at exit */
-	__u64 stime_ns;
+	__u64 cpu_ns;		/* time on a CPU, at exit (se.sum_exec_runtime) */
 	__u64 nvcsw;		/* context switches at exit */
 	__u64 nivcsw;
 	__u64 min_flt;		/* page faults at exit */
@@ -70,6 +70,8 @@ struct thread {
 	__u64 cur_args[6];
 	__u64 unfinished;	/* syscalls that never returned (killed inside one) */
 	struct sc_count counts[SC_SLOTS];
+	/* futex calls by operation: [0] shared, [1] FUTEX_PRIVATE_FLAG */
+	struct sc_count futex_ops[2][FUTEX_CMDS];
 };
 
 /* Where a capture's pointer and length come from. */

@@ -164,6 +164,7 @@ const struct lab_variant *lab_parse(const struct lab *lab, int argc, char **argv
 	long given_val[MAX_OPTIONS] = { 0 };
 	const struct lab_variant *v = NULL;
 	const char *variant = NULL;
+	int check_only = 0;
 
 	if (lab->noptions > MAX_OPTIONS) {
 		fprintf(stderr, "%s: BUG: more than %d options\n", lab->name, MAX_OPTIONS);
@@ -183,6 +184,10 @@ const struct lab_variant *lab_parse(const struct lab *lab, int argc, char **argv
 			for (size_t j = 0; j < lab->nvariants; j++)
 				printf("%s\t%s\n", lab->variants[j].name, lab->variants[j].help);
 			exit(0);
+		}
+		if (strcmp(arg, "--check") == 0) {
+			check_only = 1;
+			continue;
 		}
 		if (strncmp(arg, "--", 2) == 0) {
 			const char *name = arg + 2;
@@ -248,6 +253,8 @@ const struct lab_variant *lab_parse(const struct lab *lab, int argc, char **argv
 		*option_field(o, given[i]) = given_val[i];
 	}
 
+	if (check_only)
+		exit(0);
 	open_result_fd(lab);
 	for (int i = 0; i < LAB_MAX_DEFAULTS && v->takes[i].option; i++) {
 		const char *name = v->takes[i].option;

@@ -14,7 +14,9 @@
  * their defaults; an option the variant does not take is an error.  Numbers
  * are decimal, given as "--threads 4" or "--threads=4", and must lie in the
  * option's [min, max].  lab_parse() prints "--help" (with an EXAMPLES block),
- * "--list" (one "variant<TAB>description" line each, for scripts), and on a
+ * "--list" (one "variant<TAB>description" line each, for scripts), accepts
+ * "--check" (validate the line and exit 0 without running: oslab does this
+ * before it loads its probes), and on a
  * mistake exactly one line on stderr,
  *
  *   NAME: <what is wrong>; try 'NAME --help'

@@ -116,6 +116,8 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 		skel->rodata->sc_slot[d->nr] = slot;
 		memcpy((void *)&skel->rodata->sc_specs[slot], &spec, sizeof(spec));
 	}
+	if (syscall_by_name("futex"))
+		skel->rodata->futex_slot = syscall_slot(syscall_by_name("futex"));
 	skel->rodata->emit_events = o->events;
 	skel->rodata->strsize = o->strsize;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guide.h"
 #include "trace.h"
 
 #define OSLAB_VERSION "0.1"
@@ -17,6 +18,8 @@ static void usage(FILE *f)
 	      "served sockets or ran an event loop: exact counts from eBPF, strace-style.\n"
 	      "\n"
 	      "commands:\n"
+	      "  list                            the labs and their variants\n"
+	      "  run LAB VARIANT [options]       a guided lab: run, trace, check\n"
 	      "  trace [options] -- CMD [ARGS]   trace a command and all it creates\n"
 	      "  version                         print the version\n"
 	      "  help                            this help\n"
@@ -24,6 +27,8 @@ static void usage(FILE *f)
 	      "'oslab COMMAND --help' describes each command.\n"
 	      "\n"
 	      "EXAMPLES\n"
+	      "  sudo oslab run fork basic\n"
+	      "  sudo oslab run locks race --threads 4 --iters 1000000\n"
 	      "  sudo oslab trace -c -- ls\n"
 	      "  sudo oslab trace -e trace=process,futex -- python3 threads.py\n",
 	      f);
@@ -37,6 +42,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("oslab %s\n", OSLAB_VERSION);
 		return 0;

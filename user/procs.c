@@ -45,17 +45,19 @@ static void drop_duplicates(struct procs *p)
 	p->n_threads = n;
 }
 
+/* The newest process with this pid: threads come sorted by start time, so a
+ * reused pid never collects an older process's threads. */
 static struct proc *proc_of(struct procs *p, uint32_t pid)
 {
 	for (size_t i = p->n_procs; i-- > 0;)
-		if (p->procs[i].pid == pid && !p->procs[i].exited)
+		if (p->procs[i].pid == pid)
 			return &p->procs[i];
 	return NULL;
 }
 
-static void add_counts(struct sc_count *to, const struct sc_count *from)
+static void add_counts(struct sc_count *to, const struct sc_count *from, int n)
 {
-	for (int s = 0; s < SC_SLOTS; s++) {
+	for (int s = 0; s < n; s++) {
 		to[s].calls += from[s].calls;
 		to[s].errors += from[s].errors;
 		to[s].total_ns += from[s].total_ns;
@@ -94,15 +96,24 @@ void procs_build(struct procs *p)
 		}
 		if (t->end_ns > pr->end_ns)
 			pr->end_ns = t->end_ns;
-		pr->cpu_ns += t->utime_ns + t->stime_ns;
+		pr->cpu_ns += t->cpu_ns;
 		pr->nvcsw += t->nvcsw;
 		pr->nivcsw += t->nivcsw;
 		pr->min_flt += t->min_flt;
 		pr->maj_flt += t->maj_flt;
 		pr->unfinished += t->unfinished;
-		add_counts(pr->counts, t->counts);
-		add_counts(p->total, t->counts);
+		add_counts(pr->counts, t->counts, SC_SLOTS);
+		add_counts(p->total, t->counts, SC_SLOTS);
+		add_counts(*pr->futex_ops, *t->futex_ops, 2 * FUTEX_CMDS);
+		add_counts(*p->futex_total, *t->futex_ops, 2 * FUTEX_CMDS);
 	}
+}
+
+const char *procs_origin_name(unsigned origin)
+{
+	static const char *const names[] = { "traced", "fork", "vfork", "thread" };
+
+	return names[origin & 3];
 }
 
 const struct proc *procs_find(const struct procs *p, uint32_t pid)

@@ -26,6 +26,7 @@ struct proc {
 	uint64_t nvcsw, nivcsw, min_flt, maj_flt;
 	uint64_t unfinished;
 	struct sc_count counts[SC_SLOTS];
+	struct sc_count futex_ops[2][FUTEX_CMDS];	/* [private][op] */
 };
 
 struct procs {
@@ -34,6 +35,7 @@ struct procs {
 	struct proc *procs;		/* sorted by start time */
 	size_t n_procs;
 	struct sc_count total[SC_SLOTS];
+	struct sc_count futex_total[2][FUTEX_CMDS];
 	unsigned created[4];		/* tasks created, by enum thread_origin */
 };
 
@@ -41,6 +43,8 @@ struct procs {
 void procs_add_thread(void *procs, const struct thread *t);
 /* Group the threads into processes and sum the counts. */
 void procs_build(struct procs *p);
+/* How a task was created: "traced", "fork", "vfork" or "thread". */
+const char *procs_origin_name(unsigned origin);
 const struct proc *procs_find(const struct procs *p, uint32_t pid);
 void procs_free(struct procs *p);
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <linux/futex.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "json.h"
 #include "spawn.h"
 #include "summary.h"
+#include "sys_futex.h"
 #include "syscalls.h"
 
 #define POLL_MS 100		/* ring buffer reads when no wakeup came */
@@ -107,7 +109,7 @@ static int parse_size(const char *s, unsigned long long *out)
 
 enum { OPT_JSON = 256, OPT_PER_PROCESS, OPT_BUFFER_SIZE };
 
-int trace_parse(struct trace_opts *o, int argc, char **argv)
+int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 {
 	static const struct option longopts[] = {
 		{ "json", required_argument, NULL, OPT_JSON },
@@ -194,7 +196,7 @@ int trace_parse(struct trace_opts *o, int argc, char **argv)
 		}
 	}
 	o->time = ts > 3 ? LOG_TIME_EPOCH : (enum log_time)ts;
-	if (optind >= argc) {
+	if (need_command && optind >= argc) {
 		fprintf(stderr, "oslab: no command to trace; usage: oslab trace [options] -- "
 				"COMMAND [ARGS...]\n");
 		return -1;
@@ -379,13 +381,6 @@ int trace_exit_code(int status)
 	return 1;
 }
 
-static const char *origin_name(unsigned origin)
-{
-	static const char *const names[] = { "root", "process", "vfork", "thread" };
-
-	return names[origin & 3];
-}
-
 static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts, long pid)
 {
 	for (unsigned s = 1; s <= syscalls_count(); s++) {
@@ -402,6 +397,29 @@ static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts
 	}
 }
 
+/* Exact futex calls per operation: {"type":"futex","op":"FUTEX_WAIT_PRIVATE",...} */
+static void json_futex(FILE *f, struct strbuf *j, const struct sc_count ops[2][FUTEX_CMDS], long pid)
+{
+	struct strbuf name = STRBUF_INIT;
+
+	for (int priv = 0; priv < 2; priv++)
+		for (unsigned cmd = 0; cmd < FUTEX_CMDS; cmd++) {
+			if (!ops[priv][cmd].calls)
+				continue;
+			sb_reset(&name);
+			futex_print_op(&name, cmd | (priv ? FUTEX_PRIVATE_FLAG : 0));
+			json_begin(j, "futex");
+			if (pid >= 0)
+				json_kv_int(j, "pid", pid);
+			json_kv_str(j, "op", sb_str(&name));
+			json_kv_uint(j, "calls", ops[priv][cmd].calls);
+			json_kv_uint(j, "errors", ops[priv][cmd].errors);
+			json_kv_uint(j, "total_ns", ops[priv][cmd].total_ns);
+			json_end(j, f);
+		}
+	sb_free(&name);
+}
+
 static void json_report(FILE *f, const struct trace_result *r)
 {
 	const struct procs *p = &r->procs;
@@ -410,6 +428,9 @@ static void json_report(FILE *f, const struct trace_result *r)
 	json_counts(f, &j, p->total, -1);
 	for (size_t i = 0; i < p->n_procs; i++)
 		json_counts(f, &j, p->procs[i].counts, p->procs[i].pid);
+	json_futex(f, &j, p->futex_total, -1);
+	for (size_t i = 0; i < p->n_procs; i++)
+		json_futex(f, &j, p->procs[i].futex_ops, p->procs[i].pid);
 	for (size_t i = 0; i < p->n_procs; i++) {
 		const struct proc *pr = &p->procs[i];
 
@@ -417,7 +438,7 @@ static void json_report(FILE *f, const struct trace_result *r)
 		json_kv_uint(&j, "pid", pr->pid);
 		json_kv_uint(&j, "ppid", pr->ppid);
 		json_kv_str(&j, "comm", pr->comm);
-		json_kv_str(&j, "created_by", origin_name(pr->origin));
+		json_kv_str(&j, "created_by", procs_origin_name(pr->origin));
 		json_kv_uint(&j, "threads", pr->threads);
 		if (pr->exited && WIFEXITED(pr->exit_code))
 			json_kv_int(&j, "exit_code", WEXITSTATUS(pr->exit_code));
@@ -437,7 +458,7 @@ static void json_report(FILE *f, const struct trace_result *r)
 		json_kv_uint(&j, "pid", t->tgid);
 		json_kv_uint(&j, "creator_tid", t->ptid);
 		json_kv_str(&j, "comm", t->comm);
-		json_kv_str(&j, "created_by", origin_name(t->origin));
+		json_kv_str(&j, "created_by", procs_origin_name(t->origin));
 		json_kv_uint(&j, "clone_flags", t->clone_flags);
 		json_end(&j, f);
 	}
@@ -454,9 +475,9 @@ static void json_report(FILE *f, const struct trace_result *r)
 	sb_free(&j);
 }
 
-void trace_report(const struct trace_opts *o, const struct trace_result *r)
+void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE *f)
 {
-	FILE *f = stderr, *out = NULL, *json = NULL;
+	FILE *out = NULL, *json = NULL;
 
 	if (o->outfile && o->summary) {
 		out = fopen_as_user(o->outfile, "a");
@@ -496,13 +517,13 @@ int cmd_trace(int argc, char **argv)
 	int idx, code;
 
 	trace_opts_default(&o);
-	idx = trace_parse(&o, argc, argv);
+	idx = trace_parse(&o, argc, argv, true);
 	if (idx <= 0)
 		return idx ? 2 : 0;
 	decode_strsize = o.strsize;
 	if (trace_command(&o, argv + idx, &r, &code))
 		return code;
-	trace_report(&o, &r);
+	trace_report(&o, &r, stderr);	/* strace -c prints there too */
 	procs_free(&r.procs);
 	return code;
 }

@@ -38,13 +38,15 @@ struct trace_result {
 
 void trace_opts_default(struct trace_opts *o);
 /* Parse trace options from argv (getopt_long); returns the index of the
- * command, or -1 after printing one line (exit 2), or 0 for --help shown. */
-int trace_parse(struct trace_opts *o, int argc, char **argv);
+ * command (argc when there is none and none is needed), or -1 after printing
+ * one line (exit 2), or 0 for --help shown. */
+int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command);
 /* Run argv[0] under the tracer and fill r; returns 0, or -1 with the reason
  * printed and *exit_code set. */
 int trace_command(const struct trace_opts *o, char **argv, struct trace_result *r, int *exit_code);
-/* The summary, tree counts and JSON records a trace_result carries. */
-void trace_report(const struct trace_opts *o, const struct trace_result *r);
+/* The summary, lost-event notes and JSON records a trace_result carries;
+ * text goes to -o's file, or else to f. */
+void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE *f);
 /* The command's status as oslab's exit code: its code, or 128 + signal. */
 int trace_exit_code(int status);
 

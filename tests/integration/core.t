@@ -18,7 +18,7 @@ is "$(calls "$j" write)" 1000000 "1,000,000 writes counted exactly"
 is "$(calls "$j" clone)" 5 "fork() x5 is clone x5"
 is "$(jqs "$j" '[.[] | select(.type=="process")] | length')" 6 "6 processes in the tree"
 is "$(jqs "$j" '.[] | select(.type=="created") | .processes')" 5 "5 created as new processes"
-is "$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="process") | .exit_code] | sort | join(",")')" \
+is "$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="fork") | .exit_code] | sort | join(",")')" \
 	"0,1,2,3,4" "each child's exit code"
 is "$(calls "$j" wait4)" 5 "5 wait4 calls"
 
@@ -41,6 +41,11 @@ for s in socket:2 bind:1 listen:1 connect:1 accept4:1 sendto:1 recvfrom:1 shutdo
 	is "$(calls "$j" "${s%%:*}")" "${s#*:}" "sockets: ${s%%:*} x${s#*:}"
 done
 is "$(calls "$j" close)" 4 "sockets: close x4 (3 sockets and /etc file opened by libc? no: 3 + ld.so cache)"
+
+"$OSLAB" trace -c --json "$j" -- "$PROGS/futex" 4 >/dev/null 2>&1
+op() { jqs "$j" "[.[] | select(.type==\"futex\" and .op==\"$1\" and (has(\"pid\")|not)) | .calls] | add // 0"; }
+is "$(op FUTEX_WAIT)" 4 "4 shared FUTEX_WAIT calls, counted per operation in the kernel"
+is "$(op FUTEX_WAKE)" 4 "4 shared FUTEX_WAKE calls"
 
 "$OSLAB" trace -c -e trace=write --json "$j" -- "$PROGS/forks" 3 >/dev/null 2>&1
 is "$(jqs "$j" '[.[] | select(.type=="summary" and (has("pid")|not)) | .syscall] | join(",")')" write \
