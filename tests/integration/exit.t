@@ -11,6 +11,23 @@ is $? 137 "a command killed by SIGKILL: 128+9"
 "$OSLAB" trace -c -- "$PROGS/exits" -11 2>/dev/null
 is $? 139 "a command killed by SIGSEGV: 128+11"
 
+# Ctrl-C: oslab passes SIGINT on to the command and still reports.  (bash
+# starts background jobs with SIGINT ignored; perl restores the default.)
+perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' "$OSLAB" trace -c -o "$tmp/int.txt" -- sleep 30 &
+pid=$!
+for _ in $(seq 50); do pgrep -P "$pid" sleep >/dev/null && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"
+is $? 130 "SIGINT: the command is stopped by it (128+2)"
+like "$(cat "$tmp/int.txt")" "execve" "SIGINT: the summary is still printed"
+"$OSLAB" trace -c -o "$tmp/term.txt" -- sleep 30 &
+pid=$!
+for _ in $(seq 50); do pgrep -P "$pid" sleep >/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+is $? 143 "SIGTERM: passed on to the command (128+15)"
+like "$(cat "$tmp/term.txt")" "execve" "SIGTERM: the summary is still printed"
+
 err() { # err EXPECTED-STATUS REGEX NAME ARGS...
 	local st=$1 re=$2 name=$3 out
 	shift 3

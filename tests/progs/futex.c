@@ -71,7 +71,9 @@ int main(int argc, char **argv)
 		while (seen < r)
 			nanosleep(&ms, NULL);
 	}
-	pthread_join(th, NULL);	/* the waiter is done: no futex wait here */
+	/* pthread_join may sleep on the exiting thread's tid word: poll instead */
+	while (pthread_tryjoin_np(th, NULL))
+		nanosleep(&ms, NULL);
 	printf("%ld hand-offs\n", rounds);
 	return 0;
 }
