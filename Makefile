@@ -135,4 +135,4 @@ vmlinux:
 format:
 	clang-format -i $(USER_SRCS) user/*.h $(LAB_SRCS) labs/lab.c labs/lab.h
 
--include $(USER_OBJS:.o=.d)
+-include $(USER_OBJS:.o=.d) $(UNITS:=.d)
