@@ -32,6 +32,11 @@ void print_xval(struct strbuf *sb, const struct xlat *x, uint64_t val, const cha
 		const char *dflt_comment);
 /* Bits of val as NAME|NAME|0x..., each table entry a mask; 0 prints as "0". */
 void print_flags(struct strbuf *sb, const struct xlat *x, uint64_t val);
+/* print_flags, and when no bit has a name, the value followed by strace's
+ * comment naming the table (0x1234 and the comment TFD_??? for dflt_comment
+ * "TFD_???"). */
+void print_flags_ex(struct strbuf *sb, const struct xlat *x, uint64_t val,
+		    const char *dflt_comment);
 
 /* A syscall result: "3", or "-1 EAGAIN (Resource temporarily unavailable)",
  * including the kernel-internal restart codes strace prints with "?". */
@@ -45,6 +50,10 @@ void print_addr(struct strbuf *sb, uint64_t addr);
  * "\\", octal for other non-printables); "..." follows when more_follows. */
 void print_quoted(struct strbuf *sb, const void *data, size_t len, int more_follows);
 
+/* Clock ids (CLOCK_*), for timerfd_create and futex_waitv. */
+extern const struct xlat clock_names[];
+/* Address families (AF_*), for socket() and struct sockaddr. */
+extern const struct xlat addr_families[];
 /* struct sockaddr: AF_INET, AF_INET6, AF_UNIX (incl. abstract), AF_NETLINK,
  * others as {sa_family=AF_X, sa_data=...}. */
 void print_sockaddr(struct strbuf *sb, const void *sa, size_t len);
@@ -58,5 +67,26 @@ void print_wait_status(struct strbuf *sb, int status);
 void print_exit_status(struct strbuf *sb, int status);
 /* struct timespec: {tv_sec=1, tv_nsec=500000000}. */
 void print_timespec(struct strbuf *sb, const void *ts, size_t len);
+
+/* What the probe captured for one call, as every family's decoder reads it
+ * (struct call and struct chunk are in syscalls.h and tracer.h). */
+struct call;
+struct chunk;
+/* The bytes (and their number) of capture cap's CHUNK_DATA; NULL when there
+ * is none: a NULL pointer, a failed call under CAP_IF_OK, or a fault. */
+const void *call_bytes(const struct call *c, unsigned cap, size_t *len);
+/* A buffer of want bytes at addr of which capture cap kept the first ones,
+ * quoted with "..." when cut; its address when nothing was captured. */
+void print_buf(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr, uint64_t want);
+/* The chunks capture cap made, in the order the probe wrote them, from the
+ * exit event or else the entry event; at most max are stored in v. */
+size_t call_cap_chunks(const struct call *c, unsigned cap, const struct chunk **v, size_t max);
+/* An iovec array the strace way, [{iov_base="..", iov_len=N}, ...], from the
+ * chunks of a CAP_IOV (v[0] the CHUNK_IOV, then one chunk per iovec).  addr
+ * and cnt are the user's array and count; buffers show data only while
+ * data_size bytes last (the result of a read; UINT64_MAX for a write), and only
+ * their addresses when data is false (a failed read). */
+void print_iov(struct strbuf *sb, const struct chunk *const *v, size_t n, uint64_t addr,
+	       uint64_t cnt, uint64_t data_size, int data);
 
 #endif

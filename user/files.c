@@ -21,7 +21,11 @@ FILE *fopen_as_user(const char *path, const char *mode)
 		setegid(0);
 		return NULL;
 	}
-	f = fopen(path, mode);
+	char m[8];
+
+	/* "e": O_CLOEXEC, so the traced command never inherits our files */
+	snprintf(m, sizeof(m), "%se", mode);
+	f = fopen(path, m);
 	err = errno;
 	if (drop && (seteuid(0) || setegid(0))) {
 		fprintf(stderr, "oslab: failed to regain root after writing '%s'\n", path);
