@@ -22,6 +22,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SIGCHLD 17
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define EINPROGRESS 115
 #define MAX_ERRNO 4095
 
 /* Set by user space before load. */
@@ -31,6 +36,9 @@ const volatile bool emit_events = false;	/* stream calls, not only count them */
 const volatile __u32 strsize = 32;		/* -s: bytes of strings and buffers kept */
 const volatile __u64 wake_bytes = 1 << 20;	/* wake the reader past this much data */
 const volatile __u32 futex_slot;		/* futex's slot: also counted per operation */
+const volatile bool track_futexes = false;	/* --locks: stats per futex word */
+const volatile bool track_sockets = false;	/* --sockets: a record per socket */
+const volatile bool emit_sched = false;		/* --timeline: stream switches and wakeups */
 
 struct tracer_stats stats;
 __u64 exit_seq;
@@ -55,6 +63,41 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 32 << 20);		/* resized by user space */
 } events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct futex_word);
+	__type(value, struct futex_stats);
+} futexes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct futex_thread_key);
+	__type(value, struct futex_thread_stats);
+} futex_threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);			/* struct file *: shared across fork */
+	__type(value, struct sock_rec);
+} sockets SEC(".maps");
+
+/* Sockets whose struct file was reused by a newer socket: their final record. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);			/* sequence number */
+	__type(value, struct sock_rec);
+} sockets_done SEC(".maps");
+
+__u64 sock_seq;
 
 /* An event under construction: the header, then chunks.  The data array is
  * twice DATA_MAX so that any masked offset plus any clamped length stays
@@ -307,6 +350,90 @@ static __always_inline void add(struct sc_count *c, long ret, __u64 ns)
 	c->total_ns += ns;
 }
 
+/* log2 of a wait in microseconds, for the lock report's histogram */
+static __always_inline __u32 hist_slot(__u64 ns)
+{
+	__u64 us = ns / 1000;
+	__u32 slot = 0;
+
+	for (int i = 0; i < FUTEX_HIST_SLOTS - 1; i++) {
+		if (us < 2)
+			break;
+		us >>= 1;
+		slot++;
+	}
+	return slot;
+}
+
+static __always_inline bool futex_is_wait(__u32 op)
+{
+	/* FUTEX_WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
+	return op == 0 || op == 6 || op == 9 || op == 11 || op == 13;
+}
+
+static __always_inline bool futex_is_wake(__u32 op)
+{
+	/* WAKE, REQUEUE, CMP_REQUEUE, WAKE_OP, UNLOCK_PI, WAKE_BITSET, CMP_REQUEUE_PI */
+	return op == 1 || op == 3 || op == 4 || op == 5 || op == 7 || op == 10 || op == 12;
+}
+
+/* --locks: who waited on, and who woke, which futex word. */
+static __noinline void count_futex_word(struct thread *t, __u32 op, long ret, __u64 ns)
+{
+	struct futex_thread_key tk = { .f = { .tgid = t->tgid, .uaddr = t->cur_args[0] },
+				       .tid = t->tid };
+	struct futex_thread_stats *ts, tzero = {};
+	struct futex_stats *fs;
+	bool wait = futex_is_wait(op);
+
+	if (!wait && !futex_is_wake(op))
+		return;
+	fs = bpf_map_lookup_elem(&futexes, &tk.f);
+	if (!fs) {
+		struct futex_stats *zero = bpf_map_lookup_elem(&blank, &(__u32){ 0 });
+
+		/* the blank thread record is zero and larger than futex_stats; a
+		 * racing insert by another thread is fine: we look it up next */
+		if (!zero)
+			return;
+		bpf_map_update_elem(&futexes, &tk.f, zero, BPF_NOEXIST);
+		fs = bpf_map_lookup_elem(&futexes, &tk.f);
+		if (!fs) {
+			__sync_fetch_and_add(&stats.lost_futexes, 1);
+			return;
+		}
+		fs->first_ts = t->cur_ts;
+	}
+	fs->last_ts = t->cur_ts + ns;
+	if (!(t->cur_args[1] & FUTEX_PRIVATE_FLAG))
+		__sync_fetch_and_add(&fs->shared, 1);
+	if (wait) {
+		__sync_fetch_and_add(&fs->waits, 1);
+		__sync_fetch_and_add(&fs->wait_ns, ns);
+		if (is_error(ret))
+			__sync_fetch_and_add(&fs->wait_errors, 1);
+		__sync_fetch_and_add(&fs->hist[hist_slot(ns) & (FUTEX_HIST_SLOTS - 1)], 1);
+	} else {
+		__sync_fetch_and_add(&fs->wakes, 1);
+		if (ret > 0)
+			__sync_fetch_and_add(&fs->woken, ret);
+	}
+	ts = bpf_map_lookup_elem(&futex_threads, &tk);
+	if (!ts) {
+		bpf_map_update_elem(&futex_threads, &tk, &tzero, BPF_NOEXIST);
+		ts = bpf_map_lookup_elem(&futex_threads, &tk);
+		if (!ts)
+			return;
+	}
+	/* only this thread writes its own row */
+	if (wait) {
+		ts->waits++;
+		ts->wait_ns += ns;
+	} else {
+		ts->wakes++;
+	}
+}
+
 static __always_inline void count(struct thread *t, __u32 slot, long ret, __u64 ns)
 {
 	__u32 op;
@@ -321,6 +448,149 @@ static __always_inline void count(struct thread *t, __u32 slot, long ret, __u64 
 	/* clang would index with a fresh copy the verifier cannot bound */
 	asm volatile("%[op] &= %[mask]" : [op] "+r"(op) : [mask] "i"(FUTEX_CMDS - 1));
 	add(&t->futex_ops[!!(t->cur_args[1] & FUTEX_PRIVATE_FLAG)][op], ret, ns);
+	if (track_futexes)
+		count_futex_word(t, op, ret, ns);
+}
+
+/* The open file behind fd in the current process, or NULL. */
+static __always_inline struct file *fd_file(__u64 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = NULL;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline bool is_socket(struct file *f)
+{
+	return f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
+}
+
+/* Both ends of a socket, from the kernel's struct sock. */
+static __always_inline void sock_addrs(struct file *f, struct sock_rec *r)
+{
+	struct socket *so = BPF_CORE_READ(f, private_data);
+	struct sock *sk = BPF_CORE_READ(so, sk);
+
+	if (!sk)
+		return;
+	r->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	r->type = BPF_CORE_READ(sk, sk_type);
+	r->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	r->rport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (r->family == AF_INET) {
+		BPF_CORE_READ_INTO((__u32 *)r->laddr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO((__u32 *)r->raddr, sk, __sk_common.skc_daddr);
+	} else if (r->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&r->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&r->raddr, sk, __sk_common.skc_v6_daddr);
+	}
+}
+
+/* A new socket at fd (socket, accept): its record starts now.  A record
+ * left at the same struct file by a socket since freed is kept aside. */
+static __noinline struct sock_rec *sock_new(struct thread *t, __u64 fd, __u16 state)
+{
+	struct file *f = fd_file(fd);
+	__u64 key = (__u64)f, seq;
+	struct sock_rec *r, *old;
+
+	if (!is_socket(f))
+		return NULL;
+	old = bpf_map_lookup_elem(&sockets, &key);
+	if (old) {
+		seq = __sync_fetch_and_add(&sock_seq, 1);
+		bpf_map_update_elem(&sockets_done, &seq, old, BPF_ANY);
+		bpf_map_delete_elem(&sockets, &key);
+	}
+	r = bpf_map_lookup_elem(&blank, &(__u32){ 0 });
+	if (!r || bpf_map_update_elem(&sockets, &key, r, BPF_ANY)) {
+		__sync_fetch_and_add(&stats.lost_sockets, 1);
+		return NULL;
+	}
+	r = bpf_map_lookup_elem(&sockets, &key);
+	if (!r)
+		return NULL;
+	r->open_ns = bpf_ktime_get_ns();
+	r->tgid = t->tgid;
+	r->tid = t->tid;
+	r->state = state;
+	sock_addrs(f, r);
+	return r;
+}
+
+/* --sockets: what this syscall did to which socket. */
+static __noinline void track_socket(struct thread *t, __u32 op, long ret)
+{
+	struct sock_rec *r;
+	struct file *f;
+	__u64 key;
+
+	if (op == SOCK_CREATE || op == SOCK_ACCEPT) {
+		if (ret < 0)
+			return;
+		r = sock_new(t, ret, op == SOCK_ACCEPT ? SOCKST_ACCEPTED : SOCKST_CREATED);
+		if (!r || op != SOCK_ACCEPT)
+			return;
+		key = (__u64)fd_file(t->cur_args[0]);
+		r = bpf_map_lookup_elem(&sockets, &key);
+		if (r)
+			__sync_fetch_and_add(&r->accepted, 1);
+		return;
+	}
+	if (op == SOCK_CLOSE) {
+		key = t->cur_file;
+		r = ret == 0 && key ? bpf_map_lookup_elem(&sockets, &key) : NULL;
+		if (r) {
+			r->closes++;
+			r->close_ns = bpf_ktime_get_ns();
+			r->close_tgid = t->tgid;
+		}
+		return;
+	}
+	if (ret < 0 && !(op == SOCK_CONNECT && ret == -EINPROGRESS))
+		return;
+	f = fd_file(t->cur_args[0]);
+	key = (__u64)f;
+	r = bpf_map_lookup_elem(&sockets, &key);
+	if (!r)
+		return;		/* not a socket, or made before the trace */
+	switch (op) {
+	case SOCK_SEND:
+		__sync_fetch_and_add(&r->bytes_out, ret);
+		__sync_fetch_and_add(&r->sends, 1);
+		r->last_tgid = t->tgid;
+		r->last_tid = t->tid;
+		break;
+	case SOCK_RECV:
+		__sync_fetch_and_add(&r->bytes_in, ret);
+		__sync_fetch_and_add(&r->recvs, 1);
+		r->last_tgid = t->tgid;
+		r->last_tid = t->tid;
+		break;
+	case SOCK_BIND:
+		r->state = SOCKST_BOUND;
+		sock_addrs(f, r);
+		break;
+	case SOCK_LISTEN:
+		r->state = SOCKST_LISTENING;
+		sock_addrs(f, r);
+		break;
+	case SOCK_CONNECT:
+		r->state = SOCKST_CONNECTED;
+		r->tgid = t->tgid;
+		r->tid = t->tid;
+		sock_addrs(f, r);
+		break;
+	case SOCK_SHUTDOWN:
+		r->shut |= (t->cur_args[1] & 3) + 1;
+		break;
+	}
 }
 
 SEC("tp_btf/sys_enter")
@@ -342,6 +612,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	t->cur_ts = bpf_ktime_get_ns();
 	read_syscall_args(regs, t->cur_args);
 	spec = spec_of(slot);
+	if (track_sockets && spec->sock == SOCK_CLOSE) {
+		/* after close the fd no longer leads to the file */
+		struct file *f = fd_file(t->cur_args[0]);
+
+		t->cur_file = is_socket(f) ? (__u64)f : 0;
+	}
 	if (!(spec->flags & SC_SELECTED))
 		return 0;
 	if (spec->flags & SC_NORETURN) {
@@ -370,6 +646,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	slot = t->cur_slot;
 	t->cur_slot = 0;
+	if (track_sockets && spec_of(slot)->sock)
+		track_socket(t, spec_of(slot)->sock, ret);
 	if (!(spec_of(slot)->flags & SC_SELECTED))
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -500,5 +778,125 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	if (bpf_map_update_elem(&exited, &seq, t, BPF_NOEXIST))
 		__sync_fetch_and_add(&stats.lost_exits, 1);
 	bpf_map_delete_elem(&threads, &tid);
+	return 0;
+}
+
+static __always_inline void send_sched(__u16 type, __u64 now, struct thread *t, __u16 reason,
+				       __u64 ran, __u32 other_tid, __u32 other_tgid)
+{
+	struct sched_event e = {
+		.ts = now, .duration_ns = ran, .type = type, .reason = reason,
+		.tgid = t ? t->tgid : 0, .tid = t ? t->tid : 0,
+		.other_tid = other_tid, .other_tgid = other_tgid, .cpu = bpf_get_smp_processor_id(),
+	};
+
+	if (bpf_ringbuf_output(&events, &e, sizeof(e), BPF_RB_NO_WAKEUP))
+		__sync_fetch_and_add(&stats.lost_events, 1);
+}
+
+/*
+ * On- and off-CPU time of traced threads.  A thread switched out while still
+ * runnable was preempted; one that went to sleep is off for the reason of
+ * the syscall it sleeps in (the slot it is in, from its record).
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	__u32 ptid = prev->pid, ntid = next->pid;
+	struct thread *pt = ptid ? bpf_map_lookup_elem(&threads, &ptid) : NULL;
+	struct thread *nt = ntid ? bpf_map_lookup_elem(&threads, &ntid) : NULL;
+	__u64 now, ran = 0;
+	__u16 reason = OFF_RUNNABLE;
+
+	/* two tests: clang would OR the pointers, which the verifier refuses */
+	barrier_var(pt);
+	if (!pt) {
+		barrier_var(nt);
+		if (!nt)
+			return 0;
+	}
+	now = bpf_ktime_get_ns();
+	if (pt) {
+		struct sched_stats *s = &pt->sched;
+
+		if (preempt || prev_state == 0) {	/* TASK_RUNNING */
+			s->involuntary++;
+		} else {
+			s->voluntary++;
+			reason = pt->cur_slot ? spec_of(pt->cur_slot)->wait : OFF_OTHER;
+		}
+		if (s->on_cpu && s->last_ts) {
+			ran = now - s->last_ts;
+			s->on_cpu_ns += ran;
+		}
+		s->on_cpu = 0;
+		s->off_reason = reason;
+		s->last_ts = now;
+	}
+	if (nt) {
+		struct sched_stats *s = &nt->sched;
+		__u32 r = s->off_reason < OFF_REASONS ? s->off_reason : OFF_OTHER;
+
+		if (!s->on_cpu && s->last_ts) {
+			if (s->wake_ts > s->last_ts && r != OFF_RUNNABLE) {
+				s->off_ns[r] += s->wake_ts - s->last_ts;
+				s->off_ns[OFF_RUNNABLE] += now - s->wake_ts;
+			} else {
+				s->off_ns[r] += now - s->last_ts;
+			}
+		} else if (!s->last_ts && s->wake_ts) {
+			s->off_ns[OFF_RUNNABLE] += now - s->wake_ts;	/* new: woken, not yet run */
+		}
+		s->on_cpu = 1;
+		s->last_ts = now;
+	}
+	if (emit_sched)
+		send_sched(EV_SWITCH, now, pt, reason, ran, nt ? nt->tid : 0, nt ? nt->tgid : 0);
+	return 0;
+}
+
+static __always_inline int on_wakeup(struct task_struct *p)
+{
+	__u32 tid = p->pid;
+	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+	__u64 now;
+
+	if (!t)
+		return 0;
+	now = bpf_ktime_get_ns();
+	t->sched.wake_ts = now;
+	t->sched.wakeups++;
+	if (emit_sched)
+		send_sched(EV_WAKEUP, now, t, 0, 0, (__u32)bpf_get_current_pid_tgid(),
+			   bpf_get_current_pid_tgid() >> 32);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+/* x86's user page faults: a write (bit 1) to a present page (bit 0) is the
+ * copy-on-write of a page shared since fork. */
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(page_fault_user, unsigned long address, struct pt_regs *regs, unsigned long error_code)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t)
+		return 0;
+	t->sched.faults++;
+	if ((error_code & 3) == 3)
+		t->sched.cow_faults++;
 	return 0;
 }

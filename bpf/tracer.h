@@ -35,6 +35,31 @@ enum thread_origin {
 #define THREAD_GROUP_DEAD 0x2	/* it was the last thread: exit_code is the process's */
 #define THREAD_EXECED 0x4	/* the thread's process called execve successfully */
 
+/* Why a thread is off the CPU: what it was doing when it switched out. */
+enum off_reason {
+	OFF_OTHER = 0,		/* asleep anywhere else (wait4, a page-in, ...) */
+	OFF_RUNNABLE,		/* preempted, or woken and waiting for a CPU */
+	OFF_FUTEX,		/* asleep in futex: a lock, a condition, a join */
+	OFF_IO,			/* asleep in I/O or a poller: read, accept, poll, epoll_wait */
+	OFF_SLEEP,		/* asleep in nanosleep or clock_nanosleep */
+	OFF_REASONS,
+};
+
+/* What the scheduler and the MMU did to one thread (sched and fault probes). */
+struct sched_stats {
+	__u64 on_cpu_ns;
+	__u64 off_ns[OFF_REASONS];	/* off-CPU time by reason */
+	__u64 voluntary;		/* switched out asleep */
+	__u64 involuntary;		/* switched out while runnable: preempted */
+	__u64 wakeups;
+	__u64 faults;			/* user page faults */
+	__u64 cow_faults;		/* of which writes to a present page: copy-on-write */
+	__u64 last_ts;			/* when it last switched in or out (0: not yet seen) */
+	__u64 wake_ts;			/* when it was last woken */
+	__u32 off_reason;		/* enum off_reason while off the CPU */
+	__u32 on_cpu;			/* 1 while running */
+};
+
 struct sc_count {
 	__u64 calls;
 	__u64 errors;
@@ -69,9 +94,11 @@ struct thread {
 	__u64 cur_ts;
 	__u64 cur_args[6];
 	__u64 unfinished;	/* syscalls that never returned (killed inside one) */
+	__u64 cur_file;		/* close(): the socket's struct file, read at entry */
 	struct sc_count counts[SC_SLOTS];
 	/* futex calls by operation: [0] shared, [1] FUTEX_PRIVATE_FLAG */
 	struct sc_count futex_ops[2][FUTEX_CMDS];
+	struct sched_stats sched;
 };
 
 /* Where a capture's pointer and length come from. */
@@ -110,7 +137,9 @@ struct cap_spec {
 struct sc_spec {
 	__u8 flags;	/* SC_* */
 	__u8 spawn;	/* enum spawn_kind: where the new task's clone flags are */
-	__u8 pad[6];
+	__u8 wait;	/* enum off_reason of a thread asleep in this call */
+	__u8 sock;	/* enum sock_op: what it does to a socket (--sockets) */
+	__u8 pad[4];
 	struct cap_spec caps[CAPS_PER_SC];
 };
 
@@ -148,6 +177,8 @@ enum event_type {
 	EV_SYSCALL = 1,		/* a finished (or never-returning) syscall */
 	EV_ENTER,		/* memory captured at entry; its EV_SYSCALL follows */
 	EV_EXIT,		/* the last thread of a process exited */
+	EV_SWITCH,		/* a context switch with a traced thread on either side */
+	EV_WAKEUP,		/* a traced thread was woken */
 };
 
 struct event {
@@ -162,9 +193,101 @@ struct event {
 	__u64 args[6];
 };
 
-/* Counters the probes keep about themselves, read at the end. */
+/*
+ * A scheduler event (EV_SWITCH, EV_WAKEUP).  It begins like struct event
+ * (ts, duration_ns, tgid, tid, type) so one reader dispatches both.
+ */
+struct sched_event {
+	__u64 ts;
+	__u64 duration_ns;	/* EV_SWITCH: how long tid had been on the CPU */
+	__u32 tgid;		/* EV_SWITCH: the thread switched out (0: untraced) */
+	__u32 tid;		/* EV_WAKEUP: the thread woken */
+	__u16 type;
+	__u16 reason;		/* EV_SWITCH: enum off_reason of the thread switched out */
+	__u32 other_tid;	/* EV_SWITCH: switched in (0: untraced); EV_WAKEUP: the waker */
+	__u32 other_tgid;
+	__u32 cpu;
+};
+
+/* Per futex word (--locks): key struct futex_word {tgid, uaddr}.  Time blocked is in log2
+ * slots of microseconds: slot i counts waits of [2^i, 2^(i+1)) us. */
+#define FUTEX_HIST_SLOTS 24
+struct futex_word {
+	__u32 tgid;
+	__u32 pad;
+	__u64 uaddr;
+};
+
+struct futex_stats {
+	__u64 waits;		/* wait-kind calls (FUTEX_WAIT, WAIT_BITSET, LOCK_PI...) */
+	__u64 wait_errors;	/* of which returned an error: EAGAIN, ETIMEDOUT, EINTR */
+	__u64 wait_ns;		/* time blocked in them */
+	__u64 wakes;		/* wake-kind calls */
+	__u64 woken;		/* waiters they woke (their results) */
+	__u64 shared;		/* calls without FUTEX_PRIVATE_FLAG */
+	__u64 first_ts, last_ts;
+	__u32 hist[FUTEX_HIST_SLOTS];
+};
+
+/* Per futex word and thread: who contended (key {tgid, uaddr} + tid). */
+struct futex_thread_key {
+	struct futex_word f;
+	__u32 tid;
+	__u32 pad;
+};
+
+struct futex_thread_stats {
+	__u64 waits;
+	__u64 wait_ns;
+	__u64 wakes;
+};
+
+/* What a syscall does to a socket (--sockets). */
+enum sock_op {
+	SOCK_NONE = 0,
+	SOCK_CREATE,	/* socket(): a new socket at the returned fd */
+	SOCK_BIND,	/* bind(): local address known */
+	SOCK_LISTEN,	/* listen() */
+	SOCK_ACCEPT,	/* accept, accept4: a new connection at the returned fd */
+	SOCK_CONNECT,	/* connect(): peer address known */
+	SOCK_SEND,	/* write, writev, sendto, sendmsg: bytes out */
+	SOCK_RECV,	/* read, readv, recvfrom, recvmsg: bytes in */
+	SOCK_SHUTDOWN,
+	SOCK_CLOSE,
+};
+
+/* sock.state */
+enum sock_state {
+	SOCKST_CREATED = 0,
+	SOCKST_BOUND,
+	SOCKST_LISTENING,
+	SOCKST_ACCEPTED,
+	SOCKST_CONNECTED,
+};
+
+/* One socket, keyed by its open file (struct file *): every process that
+ * shares it after fork adds to the same record. */
+struct sock_rec {
+	__u64 open_ns;
+	__u64 close_ns;		/* last close of an fd for it (0: open at the end) */
+	__u64 bytes_out, bytes_in;
+	__u64 sends, recvs;
+	__u64 accepted;		/* listening socket: connections accepted from it */
+	__u32 tgid, tid;	/* who created (socket) or accepted/connected it */
+	__u32 last_tgid, last_tid;	/* the last to send or receive on it */
+	__u32 close_tgid;	/* who closed it last */
+	__u16 family, type;
+	__u16 state;		/* enum sock_state */
+	__u16 shut;		/* shutdown how + 1, ORed: 1 RD, 2 WR, 3 RDWR */
+	__u16 lport, rport;	/* host order */
+	__u32 closes;
+	__u8 laddr[16], raddr[16];	/* IPv4 in the first 4 bytes, or IPv6 */
+};
+
 struct tracer_stats {
 	__u64 lost_events;	/* ring buffer full: events not delivered */
+	__u64 lost_futexes;	/* futex map full: a word's stats were not kept */
+	__u64 lost_sockets;	/* socket map full */
 	__u64 lost_threads;	/* thread map full: a task could not be followed */
 	__u64 lost_exits;	/* exited-thread map full: a thread's counts were lost */
 };

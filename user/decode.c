@@ -535,3 +535,14 @@ void print_iov(struct strbuf *sb, const struct chunk *const *v, size_t n, uint64
 		sb_puts(sb, have ? ", ..." : "...");
 	sb_putc(sb, ']');
 }
+
+void print_timespec_arg(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr)
+{
+	size_t len;
+	const void *ts = call_bytes(c, cap, &len);
+
+	if (ts && len >= sizeof(struct timespec))
+		print_timespec(sb, ts, len);
+	else
+		print_addr(sb, addr);
+}

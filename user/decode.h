@@ -78,6 +78,9 @@ const void *call_bytes(const struct call *c, unsigned cap, size_t *len);
 /* A buffer of want bytes at addr of which capture cap kept the first ones,
  * quoted with "..." when cut; its address when nothing was captured. */
 void print_buf(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr, uint64_t want);
+/* A struct timespec argument: its value when capture cap read it, else the
+ * address (futex timeouts, ppoll, nanosleep). */
+void print_timespec_arg(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr);
 /* The chunks capture cap made, in the order the probe wrote them, from the
  * exit event or else the entry event; at most max are stored in v. */
 size_t call_cap_chunks(const struct call *c, unsigned cap, const struct chunk **v, size_t max);

@@ -93,18 +93,6 @@ void futex_print_op(struct strbuf *sb, uint64_t op)
 	print_xval(sb, futex_ops, (unsigned)op, "%#llx", "FUTEX_???");
 }
 
-/* A struct timespec the call was given: captured by capture cap at arg. */
-static void print_timeout(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr)
-{
-	size_t len;
-	const void *ts = call_bytes(c, cap, &len);
-
-	if (ts && len >= sizeof(struct timespec))
-		print_timespec(sb, ts, len);
-	else
-		print_addr(sb, addr);
-}
-
 /* One part of FUTEX_WAKE_OP's encoded val3: "NAME<<shift", or the number
  * and a comment naming the table. */
 static void print_wake_op_field(struct strbuf *sb, const struct xlat *x, unsigned v, unsigned shift,
@@ -141,16 +129,16 @@ static void futex_args_fmt(struct strbuf *sb, const struct call *c)
 	switch (op & 127) {
 	case FUTEX_WAIT:
 		sb_printf(sb, ", %u, ", val);
-		print_timeout(sb, c, 0, a[3]);
+		print_timespec_arg(sb, c, 0, a[3]);
 		break;
 	case FUTEX_LOCK_PI:
 	case FUTEX_LOCK_PI2:
 		sb_puts(sb, ", ");
-		print_timeout(sb, c, 0, a[3]);
+		print_timespec_arg(sb, c, 0, a[3]);
 		break;
 	case FUTEX_WAIT_BITSET:
 		sb_printf(sb, ", %u, ", val);
-		print_timeout(sb, c, 0, a[3]);
+		print_timespec_arg(sb, c, 0, a[3]);
 		sb_puts(sb, ", ");
 		print_xval(sb, futex_bitsets, val3, "%#llx", NULL);
 		break;
@@ -176,7 +164,7 @@ static void futex_args_fmt(struct strbuf *sb, const struct call *c)
 		break;
 	case FUTEX_WAIT_REQUEUE_PI:
 		sb_printf(sb, ", %u, ", val);
-		print_timeout(sb, c, 0, a[3]);
+		print_timespec_arg(sb, c, 0, a[3]);
 		sb_puts(sb, ", ");
 		print_addr(sb, a[4]);
 		break;
@@ -204,7 +192,7 @@ static void futex_waitv_args_fmt(struct strbuf *sb, const struct call *c)
 	/* strace too prints the waiters' address only */
 	print_addr(sb, a[0]);
 	sb_printf(sb, ", %u, %#x, ", (unsigned)a[1], (unsigned)a[2]);
-	print_timeout(sb, c, 0, a[3]);
+	print_timespec_arg(sb, c, 0, a[3]);
 	sb_puts(sb, ", ");
 	print_xval(sb, clock_names, (unsigned)a[4], "%#llx", "CLOCK_???");
 }
@@ -215,11 +203,11 @@ static const struct syscall_def defs[] = {
 	/* The timeout is input only, so it is read at exit; for the requeue
 	 * operations arg 3 is a number and the read just faults. */
 	{ "futex", SYS_futex, FAM_FUTEX,
-	  { .caps = { { .kind = CAP_BYTES, .ptr_arg = 3, .unit = sizeof(struct timespec) } } },
+	  { .wait = OFF_FUTEX, .caps = { { .kind = CAP_BYTES, .ptr_arg = 3, .unit = sizeof(struct timespec) } } },
 	  futex_args_fmt, NULL },
 #ifdef SYS_futex_waitv
 	{ "futex_waitv", SYS_futex_waitv, FAM_FUTEX,
-	  { .caps = { { .kind = CAP_BYTES, .ptr_arg = 3, .unit = sizeof(struct timespec) } } },
+	  { .wait = OFF_FUTEX, .caps = { { .kind = CAP_BYTES, .ptr_arg = 3, .unit = sizeof(struct timespec) } } },
 	  futex_waitv_args_fmt, NULL },
 #endif
 };

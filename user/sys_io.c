@@ -62,22 +62,22 @@ static void readv_args_fmt(struct strbuf *sb, const struct call *c)
 /* clang-format off */
 static const struct syscall_def defs[] = {
 	{ "write", SYS_write, FAM_WRITE,
-	  { .caps = { { .kind = CAP_BYTES, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
+	  { .wait = OFF_IO, .sock = SOCK_SEND, .caps = { { .kind = CAP_BYTES, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
 			.flags = CAP_STRSIZE, .unit = 1 } } },
 	  write_args_fmt, NULL },
 	{ "writev", SYS_writev, FAM_WRITE,
-	  { .caps = { { .kind = CAP_IOV, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
+	  { .wait = OFF_IO, .sock = SOCK_SEND, .caps = { { .kind = CAP_IOV, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
 			.unit = 1 } } },
 	  writev_args_fmt, NULL },
 	{ "read", SYS_read, FAM_READ,
-	  { .caps = { { .kind = CAP_BYTES, .ptr_arg = 1, .len_from = LEN_RET,
+	  { .wait = OFF_IO, .sock = SOCK_RECV, .caps = { { .kind = CAP_BYTES, .ptr_arg = 1, .len_from = LEN_RET,
 			.flags = CAP_IF_OK | CAP_STRSIZE, .unit = 1 } } },
 	  read_args_fmt, NULL },
 	/* Not CAP_IF_OK: a failed readv still shows its iovec array (the
 	 * buffers' addresses), as strace's does; the decoder bounds the data
 	 * of a successful one by its result. */
 	{ "readv", SYS_readv, FAM_READ,
-	  { .caps = { { .kind = CAP_IOV, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
+	  { .wait = OFF_IO, .sock = SOCK_RECV, .caps = { { .kind = CAP_IOV, .ptr_arg = 1, .len_from = LEN_ARG, .len_arg = 2,
 			.unit = 1 } } },
 	  readv_args_fmt, NULL },
 };

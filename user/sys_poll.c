@@ -126,17 +126,6 @@ static void print_sigmask(struct strbuf *sb, const struct call *c, unsigned cap,
 		print_sigset(sb, set);
 }
 
-static void print_timespec_cap(struct strbuf *sb, const struct call *c, unsigned cap, uint64_t addr)
-{
-	size_t len;
-	const void *ts = call_bytes(c, cap, &len);
-
-	if (ts && len >= sizeof(struct timespec))
-		print_timespec(sb, ts, len);
-	else
-		print_addr(sb, addr);
-}
-
 /* The pollfd array as given: [{fd=3, events=POLLIN}, ...] */
 static void print_pollfds(struct strbuf *sb, const struct call *c, uint64_t addr, unsigned nfds)
 {
@@ -240,7 +229,7 @@ static void ppoll_args_fmt(struct strbuf *sb, const struct call *c)
 
 	print_pollfds(sb, c, a[0], a[1]);
 	sb_printf(sb, ", %u, ", (unsigned)a[1]);
-	print_timespec_cap(sb, c, 1, a[2]); /* as given, at entry */
+	print_timespec_arg(sb, c, 1, a[2]); /* as given, at entry */
 	sb_puts(sb, ", ");
 	print_sigmask(sb, c, 3, a[3], a[4]);
 	sb_printf(sb, ", %llu", (unsigned long long)a[4]);
@@ -434,7 +423,7 @@ static void epoll_pwait2_args_fmt(struct strbuf *sb, const struct call *c)
 	sb_printf(sb, "%d, ", (int)a[0]);
 	print_epoll_events(sb, c);
 	sb_printf(sb, ", %d, ", (int)a[2]);
-	print_timespec_cap(sb, c, 1, a[3]);
+	print_timespec_arg(sb, c, 1, a[3]);
 	sb_puts(sb, ", ");
 	print_sigmask(sb, c, 2, a[4], a[5]);
 	sb_printf(sb, ", %llu", (unsigned long long)a[5]);
@@ -504,17 +493,17 @@ static void eventfd2_args_fmt(struct strbuf *sb, const struct call *c)
 
 static const struct syscall_def defs[] = {
 #ifdef SYS_select
-	{ "select", SYS_select, FAM_POLL, { .caps = SELECT_CAPS },
+	{ "select", SYS_select, FAM_POLL, { .wait = OFF_IO, .caps = SELECT_CAPS },
 	  select_args_fmt, select_ret_fmt },
 #endif
-	{ "pselect6", SYS_pselect6, FAM_POLL, { .caps = SELECT_CAPS },
+	{ "pselect6", SYS_pselect6, FAM_POLL, { .wait = OFF_IO, .caps = SELECT_CAPS },
 	  pselect6_args_fmt, select_ret_fmt },
 #ifdef SYS_poll
-	{ "poll", SYS_poll, FAM_POLL, { .caps = { POLLFD_CAP } }, poll_args_fmt, poll_ret_fmt },
+	{ "poll", SYS_poll, FAM_POLL, { .wait = OFF_IO, .caps = { POLLFD_CAP } }, poll_args_fmt, poll_ret_fmt },
 #endif
 	/* the timeout twice: as given, and what the kernel left in it */
 	{ "ppoll", SYS_ppoll, FAM_POLL,
-	  { .caps = { POLLFD_CAP, TIMESPEC_CAP(2, CAP_AT_ENTRY), TIMESPEC_CAP(2, CAP_IF_OK),
+	  { .wait = OFF_IO, .caps = { POLLFD_CAP, TIMESPEC_CAP(2, CAP_AT_ENTRY), TIMESPEC_CAP(2, CAP_IF_OK),
 		      SIGSET_CAP(3) } },
 	  ppoll_args_fmt, ppoll_ret_fmt },
 #ifdef SYS_epoll_create
@@ -525,15 +514,15 @@ static const struct syscall_def defs[] = {
 	  { .caps = { { .kind = CAP_BYTES, .ptr_arg = 3, .unit = sizeof(struct epoll_event) } } },
 	  epoll_ctl_args_fmt, NULL },
 #ifdef SYS_epoll_wait
-	{ "epoll_wait", SYS_epoll_wait, FAM_POLL, { .caps = { EPOLL_EVENTS_CAP } },
+	{ "epoll_wait", SYS_epoll_wait, FAM_POLL, { .wait = OFF_IO, .caps = { EPOLL_EVENTS_CAP } },
 	  epoll_wait_args_fmt, NULL },
 #endif
 	{ "epoll_pwait", SYS_epoll_pwait, FAM_POLL,
-	  { .caps = { EPOLL_EVENTS_CAP, SIGSET_CAP(4) } },
+	  { .wait = OFF_IO, .caps = { EPOLL_EVENTS_CAP, SIGSET_CAP(4) } },
 	  epoll_pwait_args_fmt, NULL },
 #ifdef SYS_epoll_pwait2
 	{ "epoll_pwait2", SYS_epoll_pwait2, FAM_POLL,
-	  { .caps = { EPOLL_EVENTS_CAP, TIMESPEC_CAP(3, 0), SIGSET_CAP(4) } },
+	  { .wait = OFF_IO, .caps = { EPOLL_EVENTS_CAP, TIMESPEC_CAP(3, 0), SIGSET_CAP(4) } },
 	  epoll_pwait2_args_fmt, NULL },
 #endif
 	{ "timerfd_create", SYS_timerfd_create, FAM_POLL, { 0 }, timerfd_create_args_fmt, NULL },

@@ -11,7 +11,7 @@
 unsigned decode_strsize = 32;
 
 static const struct syscall_family *const families[] = {
-	&sys_process, &sys_futex, &sys_io, &sys_net, &sys_poll,
+	&sys_process, &sys_futex, &sys_io, &sys_net, &sys_poll, &sys_time,
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -81,7 +81,7 @@ static const struct syscall_family *family_by_name(const char *name)
 	static const struct { const char *name; unsigned bit; } names[] = {
 		{ "process", FAM_PROCESS }, { "futex", FAM_FUTEX }, { "write", FAM_WRITE },
 		{ "read", FAM_READ }, { "network", FAM_NETWORK }, { "net", FAM_NETWORK },
-		{ "poll", FAM_POLL },
+		{ "poll", FAM_POLL }, { "sleep", FAM_SLEEP },
 	};
 	static struct syscall_family fam;
 

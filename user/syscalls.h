@@ -23,6 +23,7 @@ enum family {
 	FAM_READ = 1 << 3,	/* read, readv, recvfrom, recvmsg */
 	FAM_NETWORK = 1 << 4,	/* socket calls */
 	FAM_POLL = 1 << 5,	/* select, poll, epoll */
+	FAM_SLEEP = 1 << 6,	/* nanosleep, clock_nanosleep */
 };
 
 /* One syscall as seen in the event stream: the exit event, and the entry
@@ -52,7 +53,7 @@ struct syscall_family {
 };
 
 /* The family tables, one per sys_*.c file. */
-extern const struct syscall_family sys_process, sys_futex, sys_io, sys_net, sys_poll;
+extern const struct syscall_family sys_process, sys_futex, sys_io, sys_net, sys_poll, sys_time;
 
 /* Number of traced syscalls on this architecture; slots run 1..count. */
 unsigned syscalls_count(void);

@@ -400,7 +400,7 @@ static void test_chunks(void **state)
 static void test_registry(void **state)
 {
 	const struct syscall_family *fams[] = {&sys_process, &sys_futex, &sys_io, &sys_net,
-					       &sys_poll};
+					       &sys_poll, &sys_time};
 	unsigned total = 0;
 
 	(void)state;
