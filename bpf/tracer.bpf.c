@@ -712,6 +712,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	else
 		ct->origin = ORIGIN_PROCESS;
 	__builtin_memcpy(ct->comm, child->comm, TASK_COMM_LEN);
+	ct->start_code = pt->start_code;	/* same program until it execs */
+	__builtin_memcpy(ct->exe, pt->exe, sizeof(ct->exe));
 	return 0;
 }
 
@@ -735,6 +737,8 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		return 0;
 	t->state |= THREAD_EXECED;
 	__builtin_memcpy(t->comm, p->comm, TASK_COMM_LEN);
+	t->start_code = BPF_CORE_READ(p, mm, start_code);
+	bpf_probe_read_kernel_str(t->exe, sizeof(t->exe), BPF_CORE_READ(bprm, filename));
 	return 0;
 }
 

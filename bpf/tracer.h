@@ -88,6 +88,9 @@ struct thread {
 	__u64 min_flt;		/* page faults at exit */
 	__u64 maj_flt;
 	char comm[TASK_COMM_LEN];
+	/* the program it runs, for naming futex words by symbol (--locks) */
+	__u64 start_code;	/* mm->start_code: where the kernel put the text */
+	char exe[128];		/* the path execve was given */
 	/* the syscall in flight: entry time and arguments, for the exit probe */
 	__u32 cur_slot;		/* 0 = none */
 	__u32 cur_nr;
@@ -211,7 +214,7 @@ struct sched_event {
 
 /* Per futex word (--locks): key struct futex_word {tgid, uaddr}.  Time blocked is in log2
  * slots of microseconds: slot i counts waits of [2^i, 2^(i+1)) us. */
-#define FUTEX_HIST_SLOTS 24
+#define FUTEX_HIST_SLOTS 32
 struct futex_word {
 	__u32 tgid;
 	__u32 pad;

@@ -62,11 +62,21 @@ static bool privileged(void)
 static const char *const tracepoints[] = {
 	"sys_enter", "sys_exit", "sched_process_fork", "sched_process_exec", "sched_process_exit",
 };
+static const char *const sched_tracepoints[] = { "sched_switch", "sched_wakeup", "sched_wakeup_new" };
 
-static int check_kernel(void)
+static bool tracepoint_exists(const struct btf *btf, const char *tp)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
+}
+
+static bool has_page_faults;	/* x86's exceptions:page_fault_user */
+
+static int check_kernel(bool sched)
 {
 	struct btf *btf;
-	char name[64];
 
 	if (!privileged()) {
 		fprintf(stderr, "oslab: tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo\n");
@@ -87,14 +97,22 @@ static int check_kernel(void)
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
-		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
-		if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) < 0) {
+		if (!tracepoint_exists(btf, tracepoints[i])) {
 			fprintf(stderr, "oslab: this kernel has no '%s' tracepoint, which oslab needs\n",
 				tracepoints[i]);
 			btf__free(btf);
 			return -1;
 		}
 	}
+	for (size_t i = 0; sched && i < sizeof(sched_tracepoints) / sizeof(sched_tracepoints[0]); i++) {
+		if (!tracepoint_exists(btf, sched_tracepoints[i])) {
+			fprintf(stderr, "oslab: this kernel has no '%s' tracepoint, which these reports "
+					"need\n", sched_tracepoints[i]);
+			btf__free(btf);
+			return -1;
+		}
+	}
+	has_page_faults = tracepoint_exists(btf, "page_fault_user");
 	btf__free(btf);
 	return 0;
 }
@@ -120,13 +138,24 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 		skel->rodata->futex_slot = syscall_slot(syscall_by_name("futex"));
 	skel->rodata->emit_events = o->events;
 	skel->rodata->strsize = o->strsize;
+	skel->rodata->track_futexes = o->futexes;
+	skel->rodata->track_sockets = o->sockets;
+	skel->rodata->emit_sched = o->sched_events;
+	/* the scheduler probes run on every context switch in the system:
+	 * loaded only for the reports that need them */
+	bpf_program__set_autoload(skel->progs.sched_switch, o->sched);
+	bpf_program__set_autoload(skel->progs.sched_wakeup, o->sched);
+	bpf_program__set_autoload(skel->progs.sched_wakeup_new, o->sched);
+	bpf_program__set_autoload(skel->progs.page_fault_user, o->sched && has_page_faults);
 }
 
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
 
-	if (size >= sizeof(struct event))
+	/* every record starts like struct event up to its type (tracer.h);
+	 * each reader checks the full size of the type it knows */
+	if (size >= sizeof(struct sched_event))
 		c->on_event(c->ctx, data, size);
 	return 0;
 }
@@ -139,7 +168,7 @@ struct collector *collector_open(const struct collector_opts *o, event_fn on_eve
 
 	verbose = o->verbose;
 	libbpf_set_print(print_libbpf);
-	if (check_kernel())
+	if (check_kernel(o->sched || o->sched_events))
 		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -228,33 +257,116 @@ int collector_consume(struct collector *c)
 	return c->rb ? ring_buffer__consume(c->rb) : 0;
 }
 
-static int walk(int fd, size_t key_size, thread_fn fn, void *ctx)
+/* Call fn(ctx, key, value) for every entry of a map.  An entry deleted
+ * while we walk (a thread that moved to exited) is skipped. */
+static int walk(const struct bpf_map *map, void (*fn)(void *ctx, const void *key, const void *val),
+		void *ctx)
 {
-	uint64_t key = 0, next;
-	struct thread *t = malloc(sizeof(*t));
+	size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
+	char *key = calloc(2, ks), *next = key + ks, *val = malloc(vs);
+	int fd = bpf_map__fd(map), n = 0;
 	void *prev = NULL;
-	int n = 0;
 
-	if (!t)
+	if (!key || !val) {
+		free(key);
+		free(val);
 		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		memcpy(&key, &next, key_size);
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &next, t))
-			continue;	/* deleted in between: it moved to exited */
-		fn(ctx, t);
+	}
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, ks);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, val))
+			continue;
+		fn(ctx, key, val);
 		n++;
 	}
-	free(t);
+	free(key);
+	free(val);
 	return n;
+}
+
+struct thread_walk {
+	thread_fn fn;
+	void *ctx;
+};
+
+static void on_thread(void *ctx, const void *key, const void *val)
+{
+	struct thread_walk *w = ctx;
+
+	(void)key;
+	w->fn(w->ctx, val);
 }
 
 int collector_threads(struct collector *c, thread_fn fn, void *ctx)
 {
-	int live = walk(bpf_map__fd(c->skel->maps.threads), sizeof(__u32), fn, ctx);
-	int dead = walk(bpf_map__fd(c->skel->maps.exited), sizeof(__u64), fn, ctx);
+	struct thread_walk w = { fn, ctx };
+	int live = walk(c->skel->maps.threads, on_thread, &w);
+	int dead = walk(c->skel->maps.exited, on_thread, &w);
 
 	return live < 0 ? live : dead < 0 ? dead : live + dead;
+}
+
+struct futex_walk {
+	void (*word)(void *ctx, const struct futex_word *w, const struct futex_stats *s);
+	void (*thread)(void *ctx, const struct futex_thread_key *k, const struct futex_thread_stats *s);
+	void *ctx;
+};
+
+static void on_futex_word(void *ctx, const void *key, const void *val)
+{
+	struct futex_walk *w = ctx;
+
+	w->word(w->ctx, key, val);
+}
+
+static void on_futex_thread(void *ctx, const void *key, const void *val)
+{
+	struct futex_walk *w = ctx;
+
+	w->thread(w->ctx, key, val);
+}
+
+int collector_futexes(struct collector *c,
+		      void (*fn)(void *ctx, const struct futex_word *w, const struct futex_stats *s),
+		      void *ctx)
+{
+	struct futex_walk w = { .word = fn, .ctx = ctx };
+
+	return walk(c->skel->maps.futexes, on_futex_word, &w);
+}
+
+int collector_futex_threads(struct collector *c,
+			    void (*fn)(void *ctx, const struct futex_thread_key *k,
+				       const struct futex_thread_stats *s),
+			    void *ctx)
+{
+	struct futex_walk w = { .thread = fn, .ctx = ctx };
+
+	return walk(c->skel->maps.futex_threads, on_futex_thread, &w);
+}
+
+struct sock_walk {
+	void (*fn)(void *ctx, const struct sock_rec *r);
+	void *ctx;
+};
+
+static void on_sock(void *ctx, const void *key, const void *val)
+{
+	struct sock_walk *w = ctx;
+
+	(void)key;
+	w->fn(w->ctx, val);
+}
+
+int collector_sockets(struct collector *c, void (*fn)(void *ctx, const struct sock_rec *r),
+		      void *ctx)
+{
+	struct sock_walk w = { fn, ctx };
+	int live = walk(c->skel->maps.sockets, on_sock, &w);
+	int done = walk(c->skel->maps.sockets_done, on_sock, &w);
+
+	return live < 0 ? live : done < 0 ? done : live + done;
 }
 
 void collector_stats(const struct collector *c, struct tracer_stats *out)

@@ -20,6 +20,10 @@ struct collector_opts {
 	bool selected[SC_SLOTS];	/* -e trace=: slots counted and logged */
 	size_t ringbuf_bytes;		/* 0: the default */
 	bool verbose;			/* libbpf's own messages */
+	bool sched;			/* on/off-CPU time, wakeups, page faults */
+	bool sched_events;		/* ... and stream switches and wakeups */
+	bool futexes;			/* stats per futex word */
+	bool sockets;			/* a record per socket */
 };
 
 /* Called for each record in the ring buffer, in the order the probes sent them. */
@@ -42,6 +46,17 @@ int collector_consume(struct collector *c);
 /* Walk every thread record the probes kept. */
 int collector_threads(struct collector *c, thread_fn fn, void *ctx);
 void collector_stats(const struct collector *c, struct tracer_stats *out);
+/* Every futex word, and every (word, thread) pair, used in the trace. */
+int collector_futexes(struct collector *c,
+		      void (*fn)(void *ctx, const struct futex_word *w, const struct futex_stats *s),
+		      void *ctx);
+int collector_futex_threads(struct collector *c,
+			    void (*fn)(void *ctx, const struct futex_thread_key *k,
+				       const struct futex_thread_stats *s),
+			    void *ctx);
+/* Every socket seen: those still tracked, then those whose file was reused. */
+int collector_sockets(struct collector *c, void (*fn)(void *ctx, const struct sock_rec *r),
+		      void *ctx);
 /* Detach and free; NULL is fine. */
 void collector_close(struct collector *c);
 

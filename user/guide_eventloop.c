@@ -100,5 +100,6 @@ static const struct guide_variant variants[] = {
 	  REPORT_SUMMARY, check_offload },
 };
 
-const struct guide guide_eventloop = { "eventloop", variants,
-				       sizeof(variants) / sizeof(variants[0]) };
+const struct guide guide_eventloop = {
+	.lab = "eventloop", .variants = variants, .n = sizeof(variants) / sizeof(variants[0]),
+};

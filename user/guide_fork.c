@@ -91,4 +91,6 @@ static const struct guide_variant variants[] = {
 	  REPORT_SUMMARY | REPORT_TREE, check_pool },
 };
 
-const struct guide guide_fork = { "fork", variants, sizeof(variants) / sizeof(variants[0]) };
+const struct guide guide_fork = {
+	.lab = "fork", .variants = variants, .n = sizeof(variants) / sizeof(variants[0]),
+};

@@ -142,4 +142,6 @@ static const struct guide_variant variants[] = {
 	  REPORT_SUMMARY | REPORT_FUTEX, check_uncontended },
 };
 
-const struct guide guide_locks = { "locks", variants, sizeof(variants) / sizeof(variants[0]) };
+const struct guide guide_locks = {
+	.lab = "locks", .variants = variants, .n = sizeof(variants) / sizeof(variants[0]),
+};

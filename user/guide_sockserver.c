@@ -69,5 +69,6 @@ static const struct guide_variant variants[] = {
 	  REPORT_SUMMARY | REPORT_TREE, check_thread },
 };
 
-const struct guide guide_sockserver = { "sockserver", variants,
-					sizeof(variants) / sizeof(variants[0]) };
+const struct guide guide_sockserver = {
+	.lab = "sockserver", .variants = variants, .n = sizeof(variants) / sizeof(variants[0]),
+};

@@ -71,4 +71,6 @@ static const struct guide_variant variants[] = {
 	  REPORT_SUMMARY | REPORT_TREE | REPORT_FUTEX, check_pool },
 };
 
-const struct guide guide_threads = { "threads", variants, sizeof(variants) / sizeof(variants[0]) };
+const struct guide guide_threads = {
+	.lab = "threads", .variants = variants, .n = sizeof(variants) / sizeof(variants[0]),
+};

@@ -126,6 +126,8 @@ void log_event(void *ctx, const struct event *ev, size_t size)
 	struct event *enter = NULL;
 	size_t text, text_end;
 
+	if (size < sizeof(*ev))
+		return;
 	if (ev->type == EV_ENTER) {
 		keep_enter(l, ev, size);
 		return;

@@ -101,6 +101,7 @@ void procs_build(struct procs *p)
 		pr->nivcsw += t->nivcsw;
 		pr->min_flt += t->min_flt;
 		pr->maj_flt += t->maj_flt;
+		pr->cow_faults += t->sched.cow_faults;
 		pr->unfinished += t->unfinished;
 		add_counts(pr->counts, t->counts, SC_SLOTS);
 		add_counts(p->total, t->counts, SC_SLOTS);

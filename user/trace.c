@@ -24,10 +24,12 @@
 #include "decode.h"
 #include "files.h"
 #include "json.h"
+#include "perfetto.h"
 #include "spawn.h"
 #include "summary.h"
 #include "sys_futex.h"
 #include "syscalls.h"
+#include "tree.h"
 
 #define POLL_MS 100		/* ring buffer reads when no wakeup came */
 #define STRSIZE_MAX 4000	/* fits one event's DATA_MAX with its chunk headers */
@@ -59,6 +61,14 @@ static void usage(FILE *f)
 	      "  -t, -tt, -ttt      prefix each line with the time (s, us, epoch)\n"
 	      "  -T                 show the time spent in each syscall\n"
 	      "  -q                 no '+++ exited' lines\n"
+	      "      --tree         processes and threads: how each was created, lifetime,\n"
+	      "                     CPU, context switches, page faults, where time went\n"
+	      "      --locks        per futex word: waits, wakes, time blocked, threads\n"
+	      "      --sockets      per socket: addresses, who accepted or connected, bytes\n"
+	      "      --timeline     one lane per thread: running, runnable, blocked\n"
+	      "      --perfetto FILE.json.gz  the timeline and every call for ui.perfetto.dev\n"
+	      "      --force        overwrite an existing --perfetto file\n"
+	      "      --all          every report above\n"
 	      "      --buffer-size BYTES  ring buffer size, a power of two (default 64M)\n"
 	      "  -v                 verbose: libbpf's and the verifier's messages\n"
 	      "  -h, --help         this help\n"
@@ -67,7 +77,8 @@ static void usage(FILE *f)
 	      "  sudo oslab trace -- ./server           log every traced call\n"
 	      "  sudo oslab trace -c -- python3 t.py    how many clone3, futex, write calls\n"
 	      "  sudo oslab trace -e trace=futex -T -- ./locks mutex\n"
-	      "  sudo oslab trace -c --json out.jsonl -- make -j2\n",
+	      "  sudo oslab trace -c --json out.jsonl -- make -j2\n"
+	      "  sudo oslab trace -c --all --perfetto t.json.gz -- ./locks mutex --threads 4\n",
 	      f);
 }
 
@@ -107,7 +118,10 @@ static int parse_size(const char *s, unsigned long long *out)
 	return 0;
 }
 
-enum { OPT_JSON = 256, OPT_PER_PROCESS, OPT_BUFFER_SIZE };
+enum {
+	OPT_JSON = 256, OPT_PER_PROCESS, OPT_BUFFER_SIZE, OPT_TREE, OPT_LOCKS, OPT_SOCKETS,
+	OPT_TIMELINE, OPT_PERFETTO, OPT_FORCE, OPT_ALL,
+};
 
 int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 {
@@ -115,6 +129,13 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "locks", no_argument, NULL, OPT_LOCKS },
+		{ "sockets", no_argument, NULL, OPT_SOCKETS },
+		{ "timeline", no_argument, NULL, OPT_TIMELINE },
+		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -178,6 +199,27 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			}
 			o->ringbuf_bytes = v;
 			break;
+		case OPT_TREE:
+			o->tree = true;
+			break;
+		case OPT_LOCKS:
+			o->locks = true;
+			break;
+		case OPT_SOCKETS:
+			o->sockets = true;
+			break;
+		case OPT_TIMELINE:
+			o->timeline = true;
+			break;
+		case OPT_PERFETTO:
+			o->perfetto = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_ALL:
+			o->tree = o->locks = o->sockets = o->timeline = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -186,9 +228,12 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			if (optopt && strchr("eos", optopt))
 				fprintf(stderr, "oslab: option -%c needs an argument; "
 						"try 'oslab trace --help'\n", optopt);
-			else if (optopt)
+			else if (optopt && optopt < 256)
 				fprintf(stderr, "oslab: unknown option '-%c'; try 'oslab trace --help'\n",
 					optopt);
+			else if (optopt)
+				fprintf(stderr, "oslab: option '%s' needs an argument; try 'oslab trace "
+						"--help'\n", argv[optind - 1]);
 			else
 				fprintf(stderr, "oslab: unknown or incomplete option '%s'; "
 						"try 'oslab trace --help'\n", argv[optind - 1]);
@@ -196,6 +241,11 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 		}
 	}
 	o->time = ts > 3 ? LOG_TIME_EPOCH : (enum log_time)ts;
+	if (o->perfetto && !o->force && !access(o->perfetto, F_OK)) {
+		fprintf(stderr, "oslab: '%s' exists; choose another --perfetto file or add --force\n",
+			o->perfetto);
+		return -1;
+	}
 	if (need_command && optind >= argc) {
 		fprintf(stderr, "oslab: no command to trace; usage: oslab trace [options] -- "
 				"COMMAND [ARGS...]\n");
@@ -217,6 +267,22 @@ static void reap(pid_t cmd, bool *cmd_done, int *status, bool *all_done)
 		}
 	}
 	*all_done = pid < 0 && errno == ECHILD;
+}
+
+/* Where ring buffer records go: the log and the timeline, either or both. */
+struct sinks {
+	struct log *log;		/* NULL: no log nor JSON events */
+	struct timeline *timeline;	/* NULL: no timeline */
+};
+
+static void on_event(void *ctx, const struct event *ev, size_t size)
+{
+	struct sinks *k = ctx;
+
+	if (k->log && (ev->type == EV_SYSCALL || ev->type == EV_ENTER || ev->type == EV_EXIT))
+		log_event(k->log, ev, size);
+	if (k->timeline)
+		timeline_event(k->timeline, ev, size);
 }
 
 struct run_state {
@@ -304,6 +370,7 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 				     .verbose = o->verbose };
 	struct run_state s = { .sfd = -1, .ep = -1 };
 	struct log lg = { .time = o->time, .durations = o->durations, .quiet = o->quiet };
+	struct sinks sinks = { 0 };
 	FILE *out = NULL, *json = NULL;
 	struct spawned sp = { .pid = -1 };
 	char path[PATH_MAX], err[256];
@@ -324,14 +391,26 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	if (o->jsonfile && !(json = fopen_as_user(o->jsonfile, "w")))
 		goto out;
 	lg.out = o->log ? (out ? out : stderr) : NULL;
-	lg.json = json;
-	co.events = lg.out || (json && o->log);
-	if (!co.events)
-		lg.json = NULL;
+	lg.json = json && o->log ? json : NULL;
 	log_init(&lg);
+	if (lg.out || lg.json)
+		sinks.log = &lg;
+	if (o->timeline || o->perfetto) {
+		r->timeline = sinks.timeline = timeline_new();
+		if (!r->timeline) {
+			fprintf(stderr, "oslab: out of memory\n");
+			goto out;
+		}
+	}
+	/* Perfetto's syscall slices come from the event stream too */
+	co.events = sinks.log || o->perfetto;
+	co.sched = r->sched = o->tree || o->timeline || o->perfetto;
+	co.sched_events = sinks.timeline != NULL;
+	co.futexes = o->locks;
+	co.sockets = o->sockets;
 	if (setup_signals(&s))
 		goto out;
-	s.c = collector_open(&co, co.events ? log_event : NULL, &lg);
+	s.c = collector_open(&co, co.events || co.sched_events ? on_event : NULL, &sinks);
 	if (!s.c || setup_epoll(&s))
 		goto out;
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -352,11 +431,24 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	collect(&s, sp.pid, &r->status);
 	collector_threads(s.c, procs_add_thread, &r->procs);
 	procs_build(&r->procs);
+	if (o->locks) {
+		collector_futexes(s.c, locks_add_word, &r->locks);
+		collector_futex_threads(s.c, locks_add_thread, &r->locks);
+		locks_finish(&r->locks, &r->procs);
+	}
+	if (o->sockets) {
+		collector_sockets(s.c, sockets_add, &r->sockets);
+		sockets_finish(&r->sockets);
+	}
 	collector_stats(s.c, &r->stats);
 	r->events = lg.events;
 	*exit_code = trace_exit_code(r->status);
 	ret = 0;
 out:
+	if (ret) {
+		timeline_free(r->timeline);
+		r->timeline = NULL;
+	}
 	collector_close(s.c);
 	if (s.ep >= 0)
 		close(s.ep);
@@ -370,6 +462,15 @@ out:
 	if (json)
 		fclose(json);
 	return ret;
+}
+
+void trace_result_free(struct trace_result *r)
+{
+	procs_free(&r->procs);
+	locks_free(&r->locks);
+	sockets_free(&r->sockets);
+	timeline_free(r->timeline);
+	r->timeline = NULL;
 }
 
 int trace_exit_code(int status)
@@ -448,6 +549,12 @@ static void json_report(FILE *f, const struct trace_result *r)
 			json_kv_str(&j, "signal", signal_name(WTERMSIG(pr->exit_code)) ?: "?");
 		json_kv_uint(&j, "cpu_ns", pr->cpu_ns);
 		json_kv_uint(&j, "lifetime_ns", pr->end_ns > pr->start_ns ? pr->end_ns - pr->start_ns : 0);
+		json_kv_uint(&j, "nvcsw", pr->nvcsw);
+		json_kv_uint(&j, "nivcsw", pr->nivcsw);
+		json_kv_uint(&j, "min_flt", pr->min_flt);
+		json_kv_uint(&j, "maj_flt", pr->maj_flt);
+		if (r->sched)
+			json_kv_uint(&j, "cow_faults", pr->cow_faults);
 		json_end(&j, f);
 	}
 	for (size_t i = 0; i < p->n_threads; i++) {
@@ -460,6 +567,7 @@ static void json_report(FILE *f, const struct trace_result *r)
 		json_kv_str(&j, "comm", t->comm);
 		json_kv_str(&j, "created_by", procs_origin_name(t->origin));
 		json_kv_uint(&j, "clone_flags", t->clone_flags);
+		tree_json_thread(&j, t, r->sched);
 		json_end(&j, f);
 	}
 	json_begin(&j, "created");
@@ -467,8 +575,12 @@ static void json_report(FILE *f, const struct trace_result *r)
 	json_kv_uint(&j, "threads", p->created[ORIGIN_THREAD]);
 	json_kv_uint(&j, "vforks", p->created[ORIGIN_VFORK]);
 	json_end(&j, f);
+	locks_json(f, &r->locks);
+	sockets_json(f, &r->sockets);
 	json_begin(&j, "lost");
 	json_kv_uint(&j, "events", r->stats.lost_events);
+	json_kv_uint(&j, "futex_words", r->stats.lost_futexes);
+	json_kv_uint(&j, "sockets", r->stats.lost_sockets);
 	json_kv_uint(&j, "threads", r->stats.lost_threads);
 	json_kv_uint(&j, "exits", r->stats.lost_exits);
 	json_end(&j, f);
@@ -493,10 +605,34 @@ void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE
 			summary_print(f, r->procs.total);
 		summary_print_created(f, &r->procs);
 	}
+	if (o->tree) {
+		fputs("\n", f);
+		tree_print(f, &r->procs, r->sched);
+		fputs("\n", f);
+		tree_print_time(f, &r->procs);
+	}
+	if (o->locks) {
+		fputs("\n", f);
+		locks_print(f, &r->locks, &r->procs);
+	}
+	if (o->sockets) {
+		fputs("\n", f);
+		sockets_print(f, &r->sockets, tree_t0(&r->procs));
+	}
+	if (o->timeline && r->timeline) {
+		fputs("\n", f);
+		timeline_print(f, r->timeline, &r->procs, timeline_width(f), timeline_color(f));
+	}
+	if (o->perfetto && r->timeline && !perfetto_write(o->perfetto, r->timeline, &r->procs))
+		fprintf(f, "\noslab: wrote %s: open it in ui.perfetto.dev\n", o->perfetto);
 	if (r->stats.lost_events)
 		fprintf(f, "oslab: %llu events lost: the ring buffer was full, so the log misses "
 			   "them (the counts are exact; a larger --buffer-size helps)\n",
 			(unsigned long long)r->stats.lost_events);
+	if (r->stats.lost_futexes || r->stats.lost_sockets)
+		fprintf(f, "oslab: %llu futex words and %llu sockets were not tracked: their maps "
+			   "were full\n", (unsigned long long)r->stats.lost_futexes,
+			(unsigned long long)r->stats.lost_sockets);
 	if (r->stats.lost_threads || r->stats.lost_exits)
 		fprintf(f, "oslab: %llu threads could not be followed and %llu exited threads' "
 			   "counts were lost: the probes' maps were full\n",
@@ -524,6 +660,6 @@ int cmd_trace(int argc, char **argv)
 	if (trace_command(&o, argv + idx, &r, &code))
 		return code;
 	trace_report(&o, &r, stderr);	/* strace -c prints there too */
-	procs_free(&r.procs);
+	trace_result_free(&r);
 	return code;
 }

@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "locks.h"
 #include "log.h"
 #include "procs.h"
+#include "sockets.h"
+#include "timeline.h"
 
 struct trace_opts {
 	bool log;		/* the strace-style event log */
@@ -26,6 +29,13 @@ struct trace_opts {
 	const char *outfile;	/* -o: log and reports go here, not to stderr */
 	const char *jsonfile;	/* --json */
 	const char *trace_expr;	/* -e trace= */
+	/* reports beyond the log and the summary */
+	bool tree;		/* --tree: processes, threads, where their time went */
+	bool locks;		/* --locks: per futex word */
+	bool sockets;		/* --sockets: per socket */
+	bool timeline;		/* --timeline: one lane per thread */
+	const char *perfetto;	/* --perfetto FILE.json.gz */
+	bool force;		/* --force: overwrite the --perfetto file */
 };
 
 /* What a finished trace leaves for reports and checks. */
@@ -34,6 +44,10 @@ struct trace_result {
 	struct procs procs;
 	struct tracer_stats stats;
 	unsigned long long events;
+	bool sched;		/* the scheduler probes ran: sched stats are filled */
+	struct locks locks;	/* with --locks */
+	struct sockets sockets;	/* with --sockets */
+	struct timeline *timeline;	/* with --timeline or --perfetto */
 };
 
 void trace_opts_default(struct trace_opts *o);
@@ -49,6 +63,7 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE *f);
 /* The command's status as oslab's exit code: its code, or 128 + signal. */
 int trace_exit_code(int status);
+void trace_result_free(struct trace_result *r);
 
 int cmd_trace(int argc, char **argv);
 
