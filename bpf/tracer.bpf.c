@@ -904,3 +904,17 @@ int BPF_PROG(page_fault_user, unsigned long address, struct pt_regs *regs, unsig
 		t->sched.cow_faults++;
 	return 0;
 }
+
+/* --ulocks: a libc lock function was called; which one is the link's cookie.
+ * Uprobes trap on every call in every process, so they are opt-in. */
+SEC("uprobe")
+int BPF_KPROBE(ulock_call)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+	__u64 fn = bpf_get_attach_cookie(ctx);
+
+	if (t && fn < ULOCK_FUNCS)
+		t->ulocks[fn]++;
+	return 0;
+}

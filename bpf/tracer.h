@@ -20,6 +20,7 @@
 #define CAP_STR_MAX 256	 /* longest path or argv string kept */
 #define CAP_ARGV_MAX 16	 /* argv entries kept for execve */
 #define CAP_IOV_MAX 8	 /* iovecs kept for writev/readv/sendmsg/recvmsg */
+#define ULOCK_FUNCS 8	 /* libc lock functions counted by --ulocks (user/ulocks.c) */
 #define FUTEX_CMDS 16	 /* futex op & FUTEX_CMD_MASK is below this (FUTEX_LOCK_PI2 = 13) */
 
 /* How a thread came to be, from the flags of the call that made it. */
@@ -102,6 +103,7 @@ struct thread {
 	/* futex calls by operation: [0] shared, [1] FUTEX_PRIVATE_FLAG */
 	struct sc_count futex_ops[2][FUTEX_CMDS];
 	struct sched_stats sched;
+	__u64 ulocks[ULOCK_FUNCS];	/* --ulocks: calls of each libc lock function */
 };
 
 /* Where a capture's pointer and length come from. */

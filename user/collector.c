@@ -21,11 +21,13 @@
 
 #include "syscalls.h"
 #include "tracer.skel.h"
+#include "ulocks.h"
 
 #define RINGBUF_DEFAULT (64u << 20)	/* room for ~400k logged calls between reads */
 
 struct collector {
 	struct tracer_bpf *skel;
+	struct bpf_link *ulinks[ULOCK_FUNCS];
 	struct ring_buffer *rb;
 	event_fn on_event;
 	void *ctx;
@@ -147,6 +149,7 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	bpf_program__set_autoload(skel->progs.sched_wakeup, o->sched);
 	bpf_program__set_autoload(skel->progs.sched_wakeup_new, o->sched);
 	bpf_program__set_autoload(skel->progs.page_fault_user, o->sched && has_page_faults);
+	bpf_program__set_autoload(skel->progs.ulock_call, o->ulocks);
 }
 
 static int on_ringbuf(void *ctx, void *data, size_t size)
@@ -197,6 +200,8 @@ struct collector *collector_open(const struct collector_opts *o, event_fn on_eve
 		fprintf(stderr, "oslab: failed to attach the probes: %s\n", strerror(-err));
 		goto fail;
 	}
+	if (o->ulocks && ulocks_attach(c->skel->progs.ulock_call, c->ulinks))
+		goto fail;
 	if (on_event) {
 		c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ringbuf, c, NULL);
 		if (!c->rb) {
@@ -379,6 +384,8 @@ void collector_close(struct collector *c)
 	if (!c)
 		return;
 	ring_buffer__free(c->rb);
+	for (int i = 0; i < ULOCK_FUNCS; i++)
+		bpf_link__destroy(c->ulinks[i]);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

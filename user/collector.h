@@ -24,6 +24,7 @@ struct collector_opts {
 	bool sched_events;		/* ... and stream switches and wakeups */
 	bool futexes;			/* stats per futex word */
 	bool sockets;			/* a record per socket */
+	bool ulocks;			/* uprobes on libc's lock functions */
 };
 
 /* Called for each record in the ring buffer, in the order the probes sent them. */

@@ -5,13 +5,10 @@
  */
 #include "locks.h"
 
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "elfsym.h"
 #include "json.h"
 
 static void *grow(void *v, size_t n, size_t size)
@@ -54,81 +51,6 @@ void locks_add_thread(void *ctx, const struct futex_thread_key *k, const struct 
 	lk->threads[lk->n_threads].tid = k->tid;
 	lk->threads[lk->n_threads].s = *s;
 	lk->n_threads++;
-}
-
-/* Where the kernel's start_code points in the file: the lowest executable
- * segment's address (fs/binfmt_elf.c computes it the same way). */
-static bool text_vaddr(Elf *e, uint64_t *vaddr)
-{
-	size_t n;
-	GElf_Phdr ph;
-	bool found = false;
-
-	if (elf_getphdrnum(e, &n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
-			continue;
-		if (!found || ph.p_vaddr < *vaddr)
-			*vaddr = ph.p_vaddr;
-		found = true;
-	}
-	return found;
-}
-
-static bool lookup(Elf *e, uint64_t vaddr, char *buf, size_t len)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-
-	while ((scn = elf_nextscn(e, scn))) {
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			uint64_t size;
-			const char *name;
-
-			if (!gelf_getsym(d, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
-				continue;
-			size = sym.st_size ? sym.st_size : 1;
-			if (vaddr < sym.st_value || vaddr >= sym.st_value + size)
-				continue;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!name || !*name)
-				continue;
-			if (vaddr == sym.st_value)
-				snprintf(buf, len, "%s", name);
-			else
-				snprintf(buf, len, "%s+%llu", name,
-					 (unsigned long long)(vaddr - sym.st_value));
-			return true;
-		}
-	}
-	return false;
-}
-
-bool elf_symbolize(const char *path, uint64_t start_code, uint64_t addr, char *buf, size_t len)
-{
-	uint64_t text = 0;
-	bool ok = false;
-	Elf *e;
-	int fd;
-
-	if (!path[0] || !start_code || elf_version(EV_CURRENT) == EV_NONE)
-		return false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (e && text_vaddr(e, &text) && start_code >= text)
-		ok = lookup(e, addr - (start_code - text), buf, len);
-	elf_end(e);
-	close(fd);
-	return ok;
 }
 
 static int by_blocked(const void *a, const void *b)

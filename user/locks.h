@@ -40,9 +40,4 @@ void locks_print(FILE *f, const struct locks *l, const struct procs *p);
 void locks_json(FILE *f, const struct locks *l);
 void locks_free(struct locks *l);
 
-/* The global of the ELF file at path that holds run-time address addr,
- * given where the kernel loaded the program's text (mm->start_code):
- * "name" or "name+off" into buf; false when none does. */
-bool elf_symbolize(const char *path, uint64_t start_code, uint64_t addr, char *buf, size_t len);
-
 #endif

@@ -107,6 +107,10 @@ void procs_build(struct procs *p)
 		add_counts(p->total, t->counts, SC_SLOTS);
 		add_counts(*pr->futex_ops, *t->futex_ops, 2 * FUTEX_CMDS);
 		add_counts(*p->futex_total, *t->futex_ops, 2 * FUTEX_CMDS);
+		for (int u = 0; u < ULOCK_FUNCS; u++) {
+			pr->ulocks[u] += t->ulocks[u];
+			p->ulock_total[u] += t->ulocks[u];
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ struct proc {
 	uint64_t unfinished;
 	struct sc_count counts[SC_SLOTS];
 	struct sc_count futex_ops[2][FUTEX_CMDS];	/* [private][op] */
+	uint64_t ulocks[ULOCK_FUNCS];			/* --ulocks */
 };
 
 struct procs {
@@ -37,6 +38,7 @@ struct procs {
 	size_t n_procs;
 	struct sc_count total[SC_SLOTS];
 	struct sc_count futex_total[2][FUTEX_CMDS];
+	uint64_t ulock_total[ULOCK_FUNCS];
 	unsigned created[4];		/* tasks created, by enum thread_origin */
 };
 

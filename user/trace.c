@@ -30,6 +30,7 @@
 #include "sys_futex.h"
 #include "syscalls.h"
 #include "tree.h"
+#include "ulocks.h"
 
 #define POLL_MS 100		/* ring buffer reads when no wakeup came */
 #define STRSIZE_MAX 4000	/* fits one event's DATA_MAX with its chunk headers */
@@ -69,6 +70,9 @@ static void usage(FILE *f)
 	      "      --perfetto FILE.json.gz  the timeline and every call for ui.perfetto.dev\n"
 	      "      --force        overwrite an existing --perfetto file\n"
 	      "      --all          every report above\n"
+	      "      --ulocks       count libc's pthread_mutex_lock/unlock, cond_wait/signal,\n"
+	      "                     sem_wait/post with uprobes: shows how many lock calls never\n"
+	      "                     reach the kernel, but slows every such call (~1 us)\n"
 	      "      --buffer-size BYTES  ring buffer size, a power of two (default 64M)\n"
 	      "  -v                 verbose: libbpf's and the verifier's messages\n"
 	      "  -h, --help         this help\n"
@@ -120,7 +124,7 @@ static int parse_size(const char *s, unsigned long long *out)
 
 enum {
 	OPT_JSON = 256, OPT_PER_PROCESS, OPT_BUFFER_SIZE, OPT_TREE, OPT_LOCKS, OPT_SOCKETS,
-	OPT_TIMELINE, OPT_PERFETTO, OPT_FORCE, OPT_ALL,
+	OPT_TIMELINE, OPT_PERFETTO, OPT_FORCE, OPT_ALL, OPT_ULOCKS,
 };
 
 int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
@@ -136,6 +140,7 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "ulocks", no_argument, NULL, OPT_ULOCKS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -219,6 +224,9 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			break;
 		case OPT_ALL:
 			o->tree = o->locks = o->sockets = o->timeline = true;
+			break;
+		case OPT_ULOCKS:
+			o->ulocks = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -408,6 +416,7 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	co.sched_events = sinks.timeline != NULL;
 	co.futexes = o->locks;
 	co.sockets = o->sockets;
+	co.ulocks = o->ulocks;
 	if (setup_signals(&s))
 		goto out;
 	s.c = collector_open(&co, co.events || co.sched_events ? on_event : NULL, &sinks);
@@ -577,6 +586,7 @@ static void json_report(FILE *f, const struct trace_result *r)
 	json_end(&j, f);
 	locks_json(f, &r->locks);
 	sockets_json(f, &r->sockets);
+	ulocks_json(f, p);
 	json_begin(&j, "lost");
 	json_kv_uint(&j, "events", r->stats.lost_events);
 	json_kv_uint(&j, "futex_words", r->stats.lost_futexes);
@@ -618,6 +628,10 @@ void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE
 	if (o->sockets) {
 		fputs("\n", f);
 		sockets_print(f, &r->sockets, tree_t0(&r->procs));
+	}
+	if (o->ulocks) {
+		fputs("\n", f);
+		ulocks_print(f, &r->procs);
 	}
 	if (o->timeline && r->timeline) {
 		fputs("\n", f);

@@ -36,6 +36,7 @@ struct trace_opts {
 	bool timeline;		/* --timeline: one lane per thread */
 	const char *perfetto;	/* --perfetto FILE.json.gz */
 	bool force;		/* --force: overwrite the --perfetto file */
+	bool ulocks;		/* --ulocks: uprobes on libc's lock functions */
 };
 
 /* What a finished trace leaves for reports and checks. */

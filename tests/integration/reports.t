@@ -25,6 +25,13 @@ is "$(jq '[.hist_us_log2[]] | add' <<<"$lock")" "$(jq .waits <<<"$lock")" "locks
 ok "$([ "$(jq '.threads | length' <<<"$lock")" -ge 2 ]; echo $?)" "locks: which threads contended"
 like "$(cat "$tmp/r.txt")" 'contended_lock +[0-9]+ +[0-9]+' "locks: the text report names it"
 
+# --ulocks: uprobes count the lock calls that never reach the kernel.
+"$OSLAB" trace -c --ulocks --json "$j" -- "$PROGS/contend" 3 5 >/dev/null 2>&1
+ul() { jqs "$j" "[.[] | select(.type==\"ulock\" and .func==\"$1\" and (has(\"pid\")|not)) | .calls] | add // 0"; }
+ok "$([ "$(ul pthread_mutex_lock)" -ge 15 ]; echo $?)" "ulocks: >= 3 x 5 pthread_mutex_lock calls ($(ul pthread_mutex_lock))"
+is "$(ul pthread_mutex_unlock)" "$(ul pthread_mutex_lock)" "ulocks: as many unlocks as locks"
+is "$(bpftool link show 2>/dev/null | grep -c uprobe)" 0 "ulocks: no uprobe stays attached after the trace"
+
 # Copy-on-write: the fork lab's child writes N pages after fork.
 "$OSLAB" trace -c --tree --json "$j" -- "$BUILD/labs/fork" cow --pages 2048 >/dev/null 2>&1
 child=$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="fork")][0]')
