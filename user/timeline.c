@@ -25,6 +25,7 @@
 #include "syscalls.h"
 
 #define CALL_TEXT_MAX 1024	/* bytes of one syscall's text kept */
+#define MAX_CPUS 8192		/* CPUs whose current thread is followed */
 
 struct timeline {
 	struct tl_thread *threads;	/* in order of first event */
@@ -33,6 +34,8 @@ struct timeline {
 	size_t index_cap;		/* a power of two, at least twice n_threads */
 	struct tl_wakeup *wakeups;
 	size_t n_wakeups, cap_wakeups;
+	uint32_t *on_cpu;		/* by CPU: the traced thread running there (0: none) */
+	size_t n_cpus;
 	char *text;			/* the syscalls' texts, each NUL-terminated */
 	size_t text_len, text_cap;
 	uint64_t first_ts, last_ts;	/* first_ts 0: no event yet */
@@ -91,6 +94,7 @@ void timeline_free(struct timeline *tl)
 	free(tl->threads);
 	free(tl->index);
 	free(tl->wakeups);
+	free(tl->on_cpu);
 	free(tl->text);
 	sb_free(&tl->sb);
 	free(tl);
@@ -212,10 +216,39 @@ static unsigned off_reason_of(unsigned state)
 	}
 }
 
+/*
+ * A switch on a CPU where a traced thread was running, that does not name
+ * that thread as the one leaving: it left without a word.  That is how a
+ * thread ends (the probes forget it at sched_process_exit, before its last
+ * switch), or events were lost.  Either way nothing is known after.
+ */
+static void check_cpu(struct timeline *tl, const struct sched_event *se)
+{
+	uint32_t cur;
+	struct tl_thread *th;
+
+	if (se->cpu >= MAX_CPUS)
+		return;
+	if (se->cpu >= tl->n_cpus) {
+		size_t n = tl->n_cpus;
+
+		tl->on_cpu = grow(tl->on_cpu, &tl->n_cpus, se->cpu + 1, sizeof(*tl->on_cpu));
+		memset(tl->on_cpu + n, 0, (tl->n_cpus - n) * sizeof(*tl->on_cpu));
+	}
+	cur = tl->on_cpu[se->cpu];
+	if (cur && !(se->tgid && se->tid == cur)) {
+		th = (struct tl_thread *)timeline_thread(tl, cur);
+		if (th && th->state == TL_RUNNING && th->cpu == se->cpu)
+			set_state(tl, th, TL_UNKNOWN, se->ts);
+	}
+	tl->on_cpu[se->cpu] = se->other_tgid ? se->other_tid : 0;
+}
+
 static void on_switch(struct timeline *tl, const struct sched_event *se)
 {
 	struct tl_thread *th;
 
+	check_cpu(tl, se);
 	if (se->tgid && se->tid) {
 		th = thread_of(tl, se->tid, se->tgid);
 		if (th->state != TL_RUNNING) {
@@ -233,6 +266,7 @@ static void on_switch(struct timeline *tl, const struct sched_event *se)
 	if (se->other_tgid && se->other_tid) {
 		th = thread_of(tl, se->other_tid, se->other_tgid);
 		set_state(tl, th, TL_RUNNING, se->ts);
+		th->cpu = se->cpu;
 	}
 }
 
@@ -245,6 +279,12 @@ static void on_wakeup(struct timeline *tl, const struct sched_event *se)
 		return;
 	th = thread_of(tl, se->tid, se->tgid);
 	was = th->state;
+	if (se->other_tid && se->other_tid != se->tid) {
+		struct tl_thread *waker = (struct tl_thread *)timeline_thread(tl, se->other_tid);
+
+		if (waker && se->ts > waker->woke_ts)
+			waker->woke_ts = se->ts;
+	}
 	if (was == TL_RUNNING || was == TL_RUNNABLE)
 		return;	/* woken before it slept: nothing changes */
 	set_state(tl, th, TL_RUNNABLE, se->ts);
@@ -510,6 +550,50 @@ static size_t proc_index(const struct procs *p, const struct thread *t)
 	return best;
 }
 
+/*
+ * Where an exited thread's lane ends.  sched_process_exit comes before the
+ * thread's last work in the kernel (releasing its memory wakes a joiner
+ * through the clear-tid futex), so a thread running at end_ns runs on: until
+ * its switch-out when one was seen, else at least until the last wake-up it
+ * made, and at most until another switch on its CPU (check_cpu).
+ */
+static uint64_t lane_end(const struct tl_thread *th, uint64_t end_ns)
+{
+	size_t lo = 0, hi;
+	uint64_t stop, last;
+	unsigned next;
+
+	if (!th)
+		return end_ns;
+	hi = th->n_iv;
+	while (lo < hi) {	/* the first interval ending after end_ns */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (th->iv[mid].end <= end_ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < th->n_iv) {
+		if (th->iv[lo].start > end_ns || th->iv[lo].state != TL_RUNNING)
+			return end_ns;
+		stop = th->iv[lo].end;
+		if (lo + 1 < th->n_iv)
+			next = th->iv[lo + 1].start == stop ? th->iv[lo + 1].state : TL_UNKNOWN;
+		else
+			next = th->since == stop ? th->state : TL_UNKNOWN;
+	} else {
+		if (th->state != TL_RUNNING || th->since > end_ns)
+			return end_ns;
+		stop = UINT64_MAX;	/* still running when the trace ended */
+		next = TL_UNKNOWN;
+	}
+	if (next != TL_UNKNOWN && next != TL_RUNNING)
+		return stop;	/* its switch-out was seen */
+	last = th->woke_ts >= end_ns ? th->woke_ts + 1 : end_ns;
+	return last < stop ? last : stop;
+}
+
 struct lane_sort {
 	struct tl_lane lane;
 	size_t group;	/* process index; then events-only threads by tgid */
@@ -552,7 +636,8 @@ struct tl_lane *timeline_lanes(const struct timeline *tl, const struct procs *p,
 		l->comm = t->comm;
 		l->th = timeline_thread(tl, t->tid);
 		l->lo = t->start_ns;
-		l->hi = (t->state & THREAD_EXITED) && t->end_ns ? t->end_ns : UINT64_MAX;
+		l->hi = (t->state & THREAD_EXITED) && t->end_ns ? lane_end(l->th, t->end_ns)
+								: UINT64_MAX;
 		s[k].group = proc_index(p, t);
 		s[k].order = k;	/* threads come sorted by start time */
 		tids[k] = t->tid;

@@ -104,6 +104,8 @@ struct tl_thread {
 	struct tl_call *calls;
 	size_t n_calls, cap_calls;
 	struct event *enter;	/* the EV_ENTER of the syscall in flight */
+	uint32_t cpu;		/* where it runs, while TL_RUNNING */
+	uint64_t woke_ts;	/* the last time it woke another thread */
 };
 
 /* One lane: a thread of the traced tree, or one only seen in events. */

@@ -51,9 +51,11 @@ static void sc(struct timeline *tl, uint64_t from, uint64_t to, uint32_t pid, ui
 	timeline_event(tl, &e, sizeof(e));
 }
 
-static void add_thread(struct procs *p, uint32_t tid, uint32_t tgid, const char *comm)
+static void add_thread(struct procs *p, uint32_t tid, uint32_t tgid, const char *comm,
+		       uint64_t end_us)
 {
 	struct thread t = { .tid = tid, .tgid = tgid, .ppid = 1, .start_ns = B - 1000 + tid,
+			    .end_ns = end_us ? B + end_us * US : 0, .state = end_us ? THREAD_EXITED : 0,
 			    .origin = tid == tgid ? ORIGIN_ROOT : ORIGIN_THREAD };
 
 	snprintf(t.comm, sizeof(t.comm), "%s", comm);
@@ -72,8 +74,9 @@ static void add_thread(struct procs *p, uint32_t tid, uint32_t tgid, const char 
  *   6000  101 reads (5990..9510), I/O wait   102 runs
  *   8000  102 sleeps (7990..10040)           the CPU idles
  *   9000  an interrupt wakes 101 (no flow)   9500  101 runs
- *   9800  101 wakes 100 (flow 2)             in futex wake 9790..9810
- *   10000 101 blocks (it exits)              100 runs
+ *   9700  101 calls exit: sched_process_exit, then it runs on in the kernel
+ *   9800  101 wakes 100 (flow 2)             through the clear-tid futex
+ *   10000 the CPU goes from 101, forgotten by the probes, to 100
  *   10020 102's timer fires while 100 runs   (no flow: a sleep ends by a timer)
  *   10030 100 preempted                      102 runs
  *   10050 process 100 exits
@@ -95,9 +98,9 @@ static void record(struct timeline *tl)
 	wake(tl, B + 9000 * US, 100, 101, 0);
 	sw(tl, B + 9500 * US, 0, 0, 0, 0, 100, 101);
 	sc(tl, 5990, 9510, 100, 101, SYS_read, 5);
+	sc(tl, 9700, 9700, 100, 101, SYS_exit, 0);
 	wake(tl, B + 9800 * US, 100, 100, 101);
-	sc(tl, 9790, 9810, 100, 101, SYS_futex, 1);
-	sw(tl, B + 10000 * US, 100, 101, OFF_OTHER, 500 * US, 100, 100);
+	sw(tl, B + 10000 * US, 0, 0, 0, 0, 100, 100);
 	sc(tl, 990, 10010, 100, 100, SYS_futex, 0);
 	wake(tl, B + 10020 * US, 100, 102, 100);
 	sw(tl, B + 10030 * US, 100, 100, OFF_RUNNABLE, 30 * US, 100, 102);
@@ -107,9 +110,10 @@ static void record(struct timeline *tl)
 
 static void record_procs(struct procs *p)
 {
-	add_thread(p, 100, 100, "locks");
-	add_thread(p, 101, 100, "worker");
-	add_thread(p, 102, 100, "wo\"rk\\er");
+	add_thread(p, 100, 100, "locks", 0);
+	/* sched_process_exit comes before the exiting thread wakes its joiner */
+	add_thread(p, 101, 100, "worker", 9700);
+	add_thread(p, 102, 100, "wo\"rk\\er", 0);
 	procs_build(p);
 }
 
@@ -471,7 +475,7 @@ static void test_slices(void **state)
 		"\"args\":{\"call\":\"futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 0\"}}",
 		"\"tid\":101,\"cat\":\"syscall\",\"name\":\"futex\",\"ts\":4990.000,\"dur\":20.000,",
 		"\"tid\":101,\"cat\":\"syscall\",\"name\":\"read\",\"ts\":5990.000,\"dur\":3520.000,",
-		"\"tid\":101,\"cat\":\"syscall\",\"name\":\"futex\",\"ts\":9790.000,\"dur\":20.000,",
+		"\"tid\":101,\"cat\":\"syscall\",\"name\":\"exit\",\"ts\":9700.000,\"dur\":0.000,",
 		"\"tid\":102,\"cat\":\"syscall\",\"name\":\"futex\",\"ts\":3990.000,\"dur\":2020.000,",
 		"\"tid\":102,\"cat\":\"syscall\",\"name\":\"nanosleep\",\"ts\":7990.000,"
 		"\"dur\":2050.000,",
@@ -482,7 +486,6 @@ static void test_slices(void **state)
 		"\"tid\":101,\"cat\":\"sched\",\"name\":\"runnable\",\"ts\":3000.000,\"dur\":1000.000}",
 		"\"tid\":101,\"cat\":\"sched\",\"name\":\"I/O wait\",\"ts\":6000.000,\"dur\":3000.000}",
 		"\"tid\":101,\"cat\":\"sched\",\"name\":\"runnable\",\"ts\":9000.000,\"dur\":500.000}",
-		"\"tid\":101,\"cat\":\"sched\",\"name\":\"blocked\",\"ts\":10000.000,\"dur\":50.000}",
 		"\"tid\":102,\"cat\":\"sched\",\"name\":\"futex wait\",\"ts\":4000.000,\"dur\":1000.000}",
 		"\"tid\":102,\"cat\":\"sched\",\"name\":\"runnable\",\"ts\":5000.000,\"dur\":1000.000}",
 		"\"tid\":102,\"cat\":\"sched\",\"name\":\"sleep\",\"ts\":8000.000,\"dur\":2020.000}",
@@ -494,6 +497,8 @@ static void test_slices(void **state)
 		"\"tid\":100,\"cat\":\"sched\",\"name\":\"running\",\"ts\":990.000,\"dur\":10.000}",
 		"\"tid\":102,\"cat\":\"sched\",\"name\":\"running\",\"ts\":6000.000,\"dur\":10.000}",
 		"\"tid\":102,\"cat\":\"sched\",\"name\":\"running\",\"ts\":6010.000,\"dur\":1980.000}",
+		/* 101 runs past its exit until the last thread it woke */
+		"\"tid\":101,\"cat\":\"sched\",\"name\":\"running\",\"ts\":9510.000,\"dur\":290.001}",
 	};
 
 	(void)state;
@@ -503,8 +508,9 @@ static void test_slices(void **state)
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(text, want[i]))
 			fail_msg("no %s in\n%s", want[i], text);
-	/* nothing after the process exited */
+	/* nothing after the process exited, nor after 101's last switch-out */
 	assert_null(strstr(text, "\"ts\":10050.000"));
+	assert_null(strstr(text, "\"name\":\"blocked\""));
 	free(text);
 	tmp_remove(&t);
 	procs_free(&p);

@@ -17,16 +17,23 @@
 #define US 1000ULL
 #define MS 1000000ULL
 
-/* Thread out (pid/tid; 0/0 untraced) leaves the CPU for `reason` after
+/* On CPU cpu, thread out (pid/tid; 0/0 untraced) leaves for `reason` after
  * running `ran` ns; thread in (0/0: untraced) takes it. */
-static void sw(struct timeline *tl, uint64_t ts, uint32_t out_pid, uint32_t out_tid,
-	       unsigned reason, uint64_t ran, uint32_t in_pid, uint32_t in_tid)
+static void swc(struct timeline *tl, unsigned cpu, uint64_t ts, uint32_t out_pid,
+		uint32_t out_tid, unsigned reason, uint64_t ran, uint32_t in_pid, uint32_t in_tid)
 {
 	struct sched_event e = { .ts = ts, .duration_ns = ran, .tgid = out_pid, .tid = out_tid,
 				 .type = EV_SWITCH, .reason = reason, .other_tid = in_tid,
-				 .other_tgid = in_pid };
+				 .other_tgid = in_pid, .cpu = cpu };
 
 	timeline_event(tl, &e, sizeof(e));
+}
+
+/* The same on CPU 0. */
+static void sw(struct timeline *tl, uint64_t ts, uint32_t out_pid, uint32_t out_tid,
+	       unsigned reason, uint64_t ran, uint32_t in_pid, uint32_t in_tid)
+{
+	swc(tl, 0, ts, out_pid, out_tid, reason, ran, in_pid, in_tid);
 }
 
 /* Thread pid/tid woken by thread waker (0: an interrupt). */
@@ -375,8 +382,9 @@ static void test_lifetimes(void **state)
 	sc(tl, B + 1 * MS, 1 * MS, 10, 10, SYS_wait4, 20);	/* runs from 1 ms */
 	sw(tl, B + 2 * MS, 10, 10, OFF_OTHER, 2 * MS, 20, 20);
 	sw(tl, B + 3 * MS, 20, 20, OFF_RUNNABLE, 1 * MS, 20, 21);
-	/* 21 exits at 4 ms: its last switch-out is "blocked", not drawn */
-	sw(tl, B + 4 * MS + 10, 20, 21, OFF_OTHER, 1 * MS, 20, 20);
+	/* 21 exits at 4 ms and runs in the kernel until its last switch-out
+	 * at 4.1 ms; after that it is not "blocked" but gone */
+	sw(tl, B + 4100 * US, 20, 21, OFF_OTHER, 1100 * US, 20, 20);
 	pexit(tl, B + 6 * MS, 20);
 	wake(tl, B + 6 * MS, 10, 10, 20);
 	sw(tl, B + 7 * MS, 0, 0, 0, 0, 10, 10);
@@ -387,9 +395,50 @@ static void test_lifetimes(void **state)
 		"pid/tid comm |0        |2ms      |4ms      |6ms\n"
 		"10/10 parent ##########--------------------.....#####\n"
 		"20/20 child            #####.....##########          \n"
-		"20/21 child                 #####                    \n"
+		"20/21 child                 ######                   \n"
 		"# running  . runnable  F futex wait  I I/O wait\n"
 		"z sleep  - blocked (other)  (blank) not seen\n");
+	free(out);
+	procs_free(&p);
+	timeline_free(tl);
+}
+
+/*
+ * The probes forget a thread at sched_process_exit, before its last
+ * switch-out, so an exiting thread leaves its CPU without a word.  The next
+ * switch on that CPU ends it; with the thread's exit time (procs) its lane
+ * ends at the last wake-up it made after exiting: the joiner's.
+ */
+static void test_vanished(void **state)
+{
+	struct timeline *tl = timeline_new();
+	struct procs p = { 0 };
+	struct timeline_totals t;
+	char *out;
+
+	(void)state;
+	add_thread(&p, 30, 30, "main", B - 1 * MS, 0);
+	add_thread(&p, 31, 30, "worker", B - 1 * MS, B + 2 * MS);
+	procs_build(&p);
+	swc(tl, 0, B, 0, 0, 0, 0, 30, 30);
+	swc(tl, 1, B, 0, 0, 0, 0, 30, 31);
+	swc(tl, 0, B + 1 * MS, 30, 30, OFF_FUTEX, 1 * MS, 0, 0);	/* joins 31 */
+	wake(tl, B + 2500 * US, 30, 30, 31);	/* 31, exited at 2 ms, wakes it */
+	swc(tl, 1, B + 3 * MS, 0, 0, 0, 0, 30, 30);	/* 31 went unseen */
+	swc(tl, 1, B + 5 * MS, 30, 30, OFF_SLEEP, 2 * MS, 0, 0);
+	assert_true(timeline_totals(tl, 31, &t));
+	assert_int_equal(t.running_ns, 3 * MS);	/* at most: until 30 took its CPU */
+	assert_int_equal(t.off_ns[OFF_OTHER] + t.off_ns[OFF_RUNNABLE], 0);
+	out = picture(tl, &p, 38, false);
+	assert_string_equal(out,
+		"timeline: 5 ms, one column = 200 us\n"
+		"2 threads\n"
+		"pid/tid comm |0        |2ms      |4ms\n"
+		"30/30 main   #####FFFFFFF...##########\n"
+		"30/31 worker #############            \n"
+		"# running  . runnable  F futex wait\n"
+		"I I/O wait  z sleep  - blocked (other)\n"
+		"(blank) not seen\n");
 	free(out);
 	procs_free(&p);
 	timeline_free(tl);
@@ -467,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_long_trace),
 		cmocka_unit_test(test_width_exact),
 		cmocka_unit_test(test_lifetimes),
+		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_many_threads),
 		cmocka_unit_test(test_limit),
 	};
