@@ -351,8 +351,8 @@ static void on_enter(struct timeline *tl, const struct event *ev, size_t size)
 {
 	struct tl_thread *th;
 
-	if (!tl->max_text)
-		return;
+	if (tl->text_len >= tl->max_text)
+		return;	/* no text will be kept for the call */
 	th = thread_of(tl, ev->tid, ev->tgid);
 	free(th->enter);
 	th->enter = malloc(size);
