@@ -48,10 +48,12 @@ PROG_SRCS := $(wildcard tests/progs/*.c)
 PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNITS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps run test unit integration install clean vmlinux format
+.PHONY: all deps run test unit integration bench install clean vmlinux format
 
 all: $(BUILD)/oslab $(LABS) $(PROGS)
 
@@ -101,14 +103,21 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	@echo "  BENCH   $@"
+	$(Q)$(CC) $(filter-out -MMD -MP -I%,$(CFLAGS)) -pthread $(LDFLAGS) $< -o $@
+
 $(BUILD):
 	$(Q)mkdir -p $@
 
 # Unit tests need no root; integration tests load BPF and need root (sudo
-# for a sudoer), and skip with a reason where neither is possible.
+# for a sudoer), and skip with a reason where neither is possible.  Last, a
+# smoke run of the benchmark: it checks counts, never timings.
 test: deps all $(UNITS)
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
+	$(Q)$(MAKE) --no-print-directory bench QUICK=1
 
 unit: $(UNITS)
 	$(Q)fail=0; for t in $(UNITS); do $$t || fail=1; done; exit $$fail
@@ -116,6 +125,14 @@ unit: $(UNITS)
 integration: all
 	$(Q)$(SUDO) env OSLAB=$(abspath $(BUILD)/oslab) BUILD=$(abspath $(BUILD)) \
 		prove -f tests/integration/*.t
+
+# What tracing costs the traced program: untraced vs oslab -c, oslab -o FILE
+# and strace -f, interleaved, medians (needs root).  QUICK=1: a ~10 s smoke
+# run; RUNS=N: timed runs per mode (default 5).
+bench: $(BUILD)/oslab $(BENCH)
+	$(Q)$(SUDO) $(BUILD)/bench/bench --oslab $(abspath $(BUILD)/oslab) \
+		--bin $(abspath $(BUILD)/bench) $(if $(filter-out 0,$(QUICK)),--quick) \
+		$(if $(RUNS),--runs $(RUNS))
 
 run: deps all
 	$(Q)$(SUDO) $(BUILD)/oslab run fork
