@@ -409,6 +409,8 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 			fprintf(stderr, "oslab: out of memory\n");
 			goto out;
 		}
+		if (!o->perfetto)	/* only Perfetto shows each call's text */
+			timeline_limits(r->timeline, TIMELINE_MAX_RECORDS, 0);
 	}
 	/* Perfetto's syscall slices come from the event stream too */
 	co.events = sinks.log || o->perfetto;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "elfsym.h"
 #include "locks.h"
 #include "procs.h"
 #include "sockets.h"
