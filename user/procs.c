@@ -77,8 +77,9 @@ void procs_build(struct procs *p)
 		const struct thread *t = &p->threads[i];
 		struct proc *pr = proc_of(p, t->tgid);
 
-		if (!pr || t->origin != ORIGIN_THREAD) {
-			/* a process begins with the thread whose tid is its pid */
+		if (!pr || t->tid == t->tgid) {
+			/* a process begins with the thread whose tid is its pid (an
+			 * attached process's other threads come as ORIGIN_ROOT too) */
 			pr = &p->procs[p->n_procs++];
 			pr->pid = t->tgid;
 			pr->ppid = t->ppid;

@@ -14,9 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,12 +47,17 @@ void trace_opts_default(struct trace_opts *o)
 static void usage(FILE *f)
 {
 	fputs("usage: oslab trace [options] -- COMMAND [ARGS...]\n"
+	      "       oslab trace [options] -p PID[,PID...] [-d SECONDS]\n"
 	      "\n"
 	      "Trace COMMAND and every process and thread it creates, from its first\n"
 	      "instruction, and print what the kernel did: an strace-style log of the\n"
-	      "process, futex, write/read, network and poll syscalls, and exact counts.\n"
+	      "process, futex, write/read, network, poll and sleep syscalls, and exact\n"
+	      "counts.  With -p, attach to running processes and all their threads until\n"
+	      "Ctrl-C, -d SECONDS, or until they exit; they keep running afterwards.\n"
 	      "\n"
 	      "options:\n"
+	      "  -p PID[,PID...]    attach to running processes instead of running COMMAND\n"
+	      "  -d SECONDS         with -p: stop after this long\n"
 	      "  -c                 summary table only (exact in-kernel counts), no log\n"
 	      "  -C                 log and summary table\n"
 	      "      --per-process  with -c/-C: one table per process\n"
@@ -80,6 +87,7 @@ static void usage(FILE *f)
 	      "EXAMPLES\n"
 	      "  sudo oslab trace -- ./server           log every traced call\n"
 	      "  sudo oslab trace -c -- python3 t.py    how many clone3, futex, write calls\n"
+	      "  sudo oslab trace -c -p 4242 -d 5       five seconds of a running server\n"
 	      "  sudo oslab trace -e trace=futex -T -- ./locks mutex\n"
 	      "  sudo oslab trace -c --json out.jsonl -- make -j2\n"
 	      "  sudo oslab trace -c --all --perfetto t.json.gz -- ./locks mutex --threads 4\n",
@@ -149,7 +157,7 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+cCe:o:s:tTqvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+cCe:o:s:tTqvhp:d:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			o->summary = true;
@@ -187,6 +195,22 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 		case 't':
 			ts++;
 			break;
+		case 'p':
+			if (attach_parse(optarg, o->pids, &o->n_pids))
+				return -1;
+			break;
+		case 'd': {
+			char *end;
+
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || *end || end == optarg || !(o->duration > 0) || o->duration > 86400) {
+				fprintf(stderr, "oslab: -d takes seconds, more than 0 and at most 86400, "
+						"not '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'T':
 			o->durations = true;
 			break;
@@ -233,7 +257,7 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			return 0;
 		case '?':
 		default:
-			if (optopt && strchr("eos", optopt))
+			if (optopt && strchr("eospd", optopt))
 				fprintf(stderr, "oslab: option -%c needs an argument; "
 						"try 'oslab trace --help'\n", optopt);
 			else if (optopt && optopt < 256)
@@ -254,7 +278,15 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			o->perfetto);
 		return -1;
 	}
-	if (need_command && optind >= argc) {
+	if (o->n_pids && optind < argc) {
+		fprintf(stderr, "oslab: give either -p PID or a command, not both\n");
+		return -1;
+	}
+	if (o->duration && !o->n_pids) {
+		fprintf(stderr, "oslab: -d goes with -p; a command is traced until it exits\n");
+		return -1;
+	}
+	if (need_command && !o->n_pids && optind >= argc) {
 		fprintf(stderr, "oslab: no command to trace; usage: oslab trace [options] -- "
 				"COMMAND [ARGS...]\n");
 		return -1;
@@ -372,6 +404,93 @@ static void collect(struct run_state *s, pid_t cmd, int *status)
 	collector_consume(s->c);
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Attached processes are not our children: a pidfd for each says when it
+ * exits.  Stop when all have, at the deadline, or on SIGINT/SIGTERM, which
+ * stop oslab only: the processes keep running, untouched.
+ */
+static int collect_attached(struct run_state *s, const struct trace_opts *o)
+{
+	uint64_t deadline = o->duration ? now_ms() + (uint64_t)(o->duration * 1000) : 0;
+	int pidfds[ATTACH_MAX], alive = 0;
+	struct epoll_event e = { .events = EPOLLIN };
+
+	for (size_t i = 0; i < o->n_pids; i++) {
+		pidfds[i] = syscall(SYS_pidfd_open, o->pids[i], 0);
+		e.data.fd = pidfds[i];
+		if (pidfds[i] >= 0 && !epoll_ctl(s->ep, EPOLL_CTL_ADD, pidfds[i], &e))
+			alive++;
+	}
+	while (alive > 0) {
+		struct epoll_event ev[ATTACH_MAX + 2];
+		struct signalfd_siginfo si;
+		int n, wait = POLL_MS;
+
+		if (deadline) {
+			uint64_t now = now_ms();
+
+			if (now >= deadline)
+				break;
+			wait = deadline - now < POLL_MS ? (int)(deadline - now) : POLL_MS;
+		}
+		n = epoll_wait(s->ep, ev, ATTACH_MAX + 2, wait);
+		if (n < 0 && errno != EINTR)
+			break;
+		collector_consume(s->c);
+		for (int i = 0; i < n; i++) {
+			for (size_t k = 0; k < o->n_pids; k++) {
+				if (ev[i].data.fd == pidfds[k] && pidfds[k] >= 0) {
+					epoll_ctl(s->ep, EPOLL_CTL_DEL, pidfds[k], NULL);
+					close(pidfds[k]);
+					pidfds[k] = -1;
+					alive--;
+				}
+			}
+		}
+		if (read(s->sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+			break;
+	}
+	for (size_t k = 0; k < o->n_pids; k++)
+		if (pidfds[k] >= 0)
+			close(pidfds[k]);
+	collector_consume(s->c);
+	return 0;
+}
+
+/* Start the command stopped, follow it, let it go, and collect. */
+static int run_command(struct run_state *s, const char *path, char **argv, int *status,
+		       int *exit_code)
+{
+	struct spawned sp = { .pid = -1 };
+	int e;
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (spawn_stopped(&sp, path, argv, &s->old_mask))
+		return -1;
+	if (collector_follow(s->c, sp.pid, sp.pid, getpid(), ORIGIN_ROOT)) {
+		kill(sp.pid, SIGKILL);
+		waitpid(sp.pid, NULL, 0);
+		return -1;
+	}
+	e = spawn_release(&sp);
+	if (e) {
+		fprintf(stderr, "oslab: failed to execute '%s': %s\n", path, strerror(e));
+		waitpid(sp.pid, NULL, 0);
+		*exit_code = e == ENOENT ? 127 : 126;
+		return -1;
+	}
+	collect(s, sp.pid, status);
+	return 0;
+}
+
 int trace_command(const struct trace_opts *o, char **argv, struct trace_result *r, int *exit_code)
 {
 	struct collector_opts co = { .strsize = o->strsize, .ringbuf_bytes = o->ringbuf_bytes,
@@ -380,9 +499,8 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	struct log lg = { .time = o->time, .durations = o->durations, .quiet = o->quiet };
 	struct sinks sinks = { 0 };
 	FILE *out = NULL, *json = NULL;
-	struct spawned sp = { .pid = -1 };
 	char path[PATH_MAX], err[256];
-	int ret = -1, e;
+	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	*exit_code = 1;
@@ -391,7 +509,10 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 		*exit_code = 2;
 		return -1;
 	}
-	if (spawn_resolve(argv[0], path, sizeof(path), exit_code))
+	for (size_t i = 0; i < o->n_pids; i++)
+		if (attach_check(o->pids[i]))
+			return -1;
+	if (!o->n_pids && spawn_resolve(argv[0], path, sizeof(path), exit_code))
 		return -1;
 	*exit_code = 1;
 	if (o->outfile && !(out = fopen_as_user(o->outfile, "w")))
@@ -424,22 +545,14 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	s.c = collector_open(&co, co.events || co.sched_events ? on_event : NULL, &sinks);
 	if (!s.c || setup_epoll(&s))
 		goto out;
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (spawn_stopped(&sp, path, argv, &s.old_mask))
-		goto out;
-	if (collector_follow(s.c, sp.pid, sp.pid, getpid(), ORIGIN_ROOT)) {
-		kill(sp.pid, SIGKILL);
-		waitpid(sp.pid, NULL, 0);
-		goto out;
-	}
-	e = spawn_release(&sp);
-	if (e) {
-		fprintf(stderr, "oslab: failed to execute '%s': %s\n", path, strerror(e));
-		waitpid(sp.pid, NULL, 0);
-		*exit_code = e == ENOENT ? 127 : 126;
+	if (o->n_pids) {
+		for (size_t i = 0; i < o->n_pids; i++)
+			if (attach_follow(s.c, o->pids[i]))
+				goto out;
+		collect_attached(&s, o);
+	} else if (run_command(&s, path, argv, &r->status, exit_code)) {
 		goto out;
 	}
-	collect(&s, sp.pid, &r->status);
 	collector_threads(s.c, procs_add_thread, &r->procs);
 	procs_build(&r->procs);
 	if (o->locks) {
@@ -453,7 +566,7 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	}
 	collector_stats(s.c, &r->stats);
 	r->events = lg.events;
-	*exit_code = trace_exit_code(r->status);
+	*exit_code = o->n_pids ? 0 : trace_exit_code(r->status);
 	ret = 0;
 out:
 	if (ret) {

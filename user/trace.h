@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "attach.h"
 #include "locks.h"
 #include "log.h"
 #include "procs.h"
@@ -37,6 +38,9 @@ struct trace_opts {
 	const char *perfetto;	/* --perfetto FILE.json.gz */
 	bool force;		/* --force: overwrite the --perfetto file */
 	bool ulocks;		/* --ulocks: uprobes on libc's lock functions */
+	pid_t pids[ATTACH_MAX];	/* -p: running processes to attach to */
+	size_t n_pids;
+	double duration;	/* -d SECONDS: stop after this long (0: never) */
 };
 
 /* What a finished trace leaves for reports and checks. */
@@ -56,8 +60,8 @@ void trace_opts_default(struct trace_opts *o);
  * command (argc when there is none and none is needed), or -1 after printing
  * one line (exit 2), or 0 for --help shown. */
 int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command);
-/* Run argv[0] under the tracer and fill r; returns 0, or -1 with the reason
- * printed and *exit_code set. */
+/* Run argv[0] under the tracer (or, with -p, attach to running processes)
+ * and fill r; returns 0, or -1 with the reason printed and *exit_code set. */
 int trace_command(const struct trace_opts *o, char **argv, struct trace_result *r, int *exit_code);
 /* The summary, lost-event notes and JSON records a trace_result carries;
  * text goes to -o's file, or else to f. */
