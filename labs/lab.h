@@ -73,6 +73,8 @@ struct lab_opts {
 	long messages;		/* --messages M */
 	long port;		/* --port P (0: the kernel picks a free one) */
 	long timeout_ms;	/* --timeout-ms N */
+	long processes;	/* --processes N */
+	long switch_ms;	/* --switch-ms N: how long a giant lock is held before a switch */
 };
 
 /* One option of a lab: "--name N" stored at offset in struct lab_opts. */
