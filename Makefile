@@ -44,6 +44,8 @@ LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
 LAB_SRCS := $(filter-out labs/lab.c,$(wildcard labs/*.c))
 LABS := $(patsubst labs/%.c,$(BUILD)/labs/%,$(LAB_SRCS))
+# the Python labs: scripts run by python3, copied beside the C labs
+PY_LABS := $(patsubst labs/python/%,$(BUILD)/labs/python/%,$(wildcard labs/python/*.py))
 PROG_SRCS := $(wildcard tests/progs/*.c)
 PROGS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -55,7 +57,7 @@ BENCH := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 .SECONDARY: $(BPF_OBJS)
 .PHONY: all deps run test unit integration bench install clean vmlinux format
 
-all: $(BUILD)/oslab $(LABS) $(PROGS)
+all: $(BUILD)/oslab $(LABS) $(PY_LABS) $(PROGS)
 
 # Install what is missing: apt-get as root, through sudo for a sudoer,
 # otherwise one line naming the packages.
@@ -92,6 +94,11 @@ $(BUILD)/labs/%: labs/%.c labs/lab.c labs/lab.h
 	@mkdir -p $(@D)
 	@echo "  LAB     $@"
 	$(Q)$(CC) $(filter-out -MMD -MP -I%,$(CFLAGS)) -pthread $(LDFLAGS) $< labs/lab.c -o $@
+
+$(BUILD)/labs/python/%.py: labs/python/%.py
+	@mkdir -p $(@D)
+	@echo "  PY      $@"
+	$(Q)cp $< $@
 
 $(BUILD)/tests/progs/%: tests/progs/%.c
 	@mkdir -p $(@D)
@@ -138,9 +145,10 @@ run: deps all
 	$(Q)$(SUDO) $(BUILD)/oslab run fork
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/oslab/labs
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/oslab/labs/python
 	install -m 755 $(BUILD)/oslab $(DESTDIR)$(PREFIX)/bin/oslab
 	install -m 755 $(LABS) $(DESTDIR)$(PREFIX)/libexec/oslab/labs/
+	install -m 644 $(PY_LABS) $(DESTDIR)$(PREFIX)/libexec/oslab/labs/python/
 
 clean:
 	rm -rf $(BUILD)
