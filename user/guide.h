@@ -52,10 +52,14 @@ struct guide {
 	const char *lab;
 	const struct guide_variant *variants;
 	size_t n;
+	const char *script;		/* a Python lab: its script in labs/python/, run by
+					 * python3; NULL: the C program labs/LAB */
 };
 
 extern const struct guide guide_fork, guide_threads, guide_locks, guide_sockserver,
-	guide_eventloop;
+	guide_eventloop, guide_gil, guide_ipc;
+extern const struct guide guide_py_fork, guide_py_threads, guide_py_gil, guide_py_sockets,
+	guide_py_asyncio;
 
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);

@@ -29,6 +29,8 @@
 
 static const struct guide *const guides[] = {
 	&guide_fork, &guide_threads, &guide_locks, &guide_sockserver, &guide_eventloop,
+	&guide_gil, &guide_ipc, &guide_py_fork, &guide_py_threads, &guide_py_gil,
+	&guide_py_sockets, &guide_py_asyncio,
 };
 #define N_GUIDES (sizeof(guides) / sizeof(guides[0]))
 
@@ -48,9 +50,13 @@ static const struct guide_variant *variant_by_name(const struct guide *g, const 
 	return NULL;
 }
 
-/* The lab programs live beside oslab (build/labs/) or in its libexec dir. */
-static int lab_path(const char *lab, char *path, size_t len)
+/* The lab programs live beside oslab (build/labs/) or in its libexec dir;
+ * a Python lab's script in python/ there. */
+static int lab_path(const struct guide *g, char *path, size_t len)
 {
+	const char *dir = g->script ? "labs/python" : "labs";
+	const char *name = g->script ? g->script : g->lab;
+	int mode = g->script ? R_OK : X_OK;
 	char exe[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
@@ -59,12 +65,47 @@ static int lab_path(const char *lab, char *path, size_t len)
 	exe[n] = '\0';
 	slash = strrchr(exe, '/');
 	*slash = '\0';
-	if (snprintf(path, len, "%s/labs/%s", exe, lab) < (int)len && !access(path, X_OK))
+	if (snprintf(path, len, "%s/%s/%s", exe, dir, name) < (int)len && !access(path, mode))
 		return 0;
-	if (snprintf(path, len, "%s/../libexec/oslab/labs/%s", exe, lab) >= (int)len)
+	if (snprintf(path, len, "%s/../libexec/oslab/%s/%s", exe, dir, name) >= (int)len)
 		return -1;
-	return access(path, X_OK) ? -1 : 0;
+	return access(path, mode) ? -1 : 0;
 }
+
+/* name if it has a '/', else the first executable name in $PATH. */
+static int find_program(const char *name, char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char dirs[4096], *save = NULL;
+
+	if (strchr(name, '/'))
+		return snprintf(path, len, "%s", name) < (int)len && !access(path, X_OK) ? 0 : -1;
+	snprintf(dirs, sizeof(dirs), "%s", env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
+		if (snprintf(path, len, "%s/%s", d, name) < (int)len && !access(path, X_OK))
+			return 0;
+	return -1;
+}
+
+/*
+ * The interpreter of the Python labs: $OSLAB_PYTHON, else /usr/bin/python3,
+ * else python3 on PATH (last, because a shim there, like pyenv's, is a shell
+ * script whose own system calls would be traced and counted).
+ */
+static int python_path(char *path, size_t len)
+{
+	const char *env = getenv("OSLAB_PYTHON");
+
+	if (env && *env)
+		return find_program(env, path, len);
+	return find_program("/usr/bin/python3", path, len) && find_program("python3", path, len) ?
+		       -1 : 0;
+}
+
+/* No PYTHON* variables, no user site-packages, no .pyc files written: the
+ * interpreter starts the same way on every run. */
+static const char *const python_flags[] = { "-E", "-s", "-B" };
+#define N_PYTHON_FLAGS (sizeof(python_flags) / sizeof(python_flags[0]))
 
 long long run_result(const struct lab_run *run, const char *key, long long dflt)
 {
@@ -140,13 +181,16 @@ static void usage(FILE *f)
 	      "lab options: those of the lab program (see 'oslab list' and\n"
 	      "  build/labs/LAB --help), e.g. --threads 4 --iters 1000000\n"
 	      "report options: those of 'oslab trace' (-C for the full log, -e, -s, -T,\n"
-	      "  -o FILE, --json FILE, --per-process, -v)\n"
+	      "  -o FILE, --json FILE, --per-process, -v)\n"	      "Python labs (py-*) run their script with /usr/bin/python3, else python3 on\n"
+	      "  PATH, or $OSLAB_PYTHON; without python3 they exit 77 (skipped)\n"
 	      "\n"
 	      "EXAMPLES\n"
 	      "  sudo oslab list\n"
 	      "  sudo oslab run fork basic\n"
 	      "  sudo oslab run locks race --threads 4 --iters 1000000\n"
-	      "  sudo oslab run threads basic -C -e trace=clone3\n",
+	      "  sudo oslab run threads basic -C -e trace=clone3\n"
+	      "  sudo oslab run gil giant --switch-ms 1\n"
+	      "  sudo oslab run py-gil cpu\n",
 	      f);
 }
 
@@ -204,15 +248,22 @@ int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	for (size_t i = 0; i < N_GUIDES; i++) {
-		char path[PATH_MAX], cmd[PATH_MAX + 16], line[512];
+		char path[PATH_MAX], python[PATH_MAX], cmd[2 * PATH_MAX + 32], line[512];
 		FILE *p;
 
-		if (lab_path(guides[i]->lab, path, sizeof(path))) {
+		if (guides[i]->script && python_path(python, sizeof(python))) {
+			printf("%-10s (python3 not installed)\n", guides[i]->lab);
+			continue;
+		}
+		if (lab_path(guides[i], path, sizeof(path))) {
 			printf("%-10s (not built: run make)\n", guides[i]->lab);
 			continue;
 		}
 		/* the lab program is the one place that describes its variants */
-		snprintf(cmd, sizeof(cmd), "'%s' --list", path);
+		if (guides[i]->script)
+			snprintf(cmd, sizeof(cmd), "'%s' -E -s -B '%s' --list", python, path);
+		else
+			snprintf(cmd, sizeof(cmd), "'%s' --list", path);
 		p = popen(cmd, "r");
 		if (!p)
 			continue;
@@ -251,7 +302,8 @@ static int lab_check(char **lab_argv)
 
 int cmd_run(int argc, char **argv)
 {
-	char *lab_argv[MAX_ARGS + 3], *trace_argv[MAX_ARGS + 1], path[PATH_MAX], fdnum[16];
+	char *lab_argv[MAX_ARGS + 4 + N_PYTHON_FLAGS], *trace_argv[MAX_ARGS + 1], path[PATH_MAX];
+	char python[PATH_MAX], fdnum[16];
 	int n_lab = 0, n_trace = 0, code, pipefd[2] = { -1, -1 };
 	const struct guide_variant *v;
 	const struct guide *g;
@@ -282,9 +334,19 @@ int cmd_run(int argc, char **argv)
 			g->lab, argv[2]);
 		return 2;
 	}
-	if (lab_path(g->lab, path, sizeof(path))) {
+	if (g->script && python_path(python, sizeof(python))) {
+		/* 77: skipped, not failed (the automake and strace convention) */
+		fprintf(stderr, "oslab: the '%s' lab runs python3, which is not installed\n", g->lab);
+		return 77;
+	}
+	if (lab_path(g, path, sizeof(path))) {
 		fprintf(stderr, "oslab: the '%s' lab program is not built; run make\n", g->lab);
 		return 1;
+	}
+	if (g->script) {
+		lab_argv[n_lab++] = python;
+		for (size_t i = 0; i < N_PYTHON_FLAGS; i++)
+			lab_argv[n_lab++] = (char *)python_flags[i];
 	}
 	lab_argv[n_lab++] = path;
 	lab_argv[n_lab++] = argv[2];
@@ -346,7 +408,7 @@ int cmd_run(int argc, char **argv)
 	trace_report(&o, &r, stdout);
 	if (v->reports & REPORT_TREE) {
 		printf("\n");
-		tree_print(stdout, &r.procs);
+		tree_print(stdout, &r.procs, r.sched);
 	}
 	if (v->reports & REPORT_FUTEX) {
 		printf("\n");
