@@ -39,6 +39,7 @@ const volatile __u32 futex_slot;		/* futex's slot: also counted per operation */
 const volatile bool track_futexes = false;	/* --locks: stats per futex word */
 const volatile bool track_sockets = false;	/* --sockets: a record per socket */
 const volatile bool emit_sched = false;		/* --timeline: stream switches and wakeups */
+const volatile bool trace_all = false;		/* oslab top: every thread on the system */
 
 struct tracer_stats stats;
 __u64 exit_seq;
@@ -593,6 +594,31 @@ static __noinline void track_socket(struct thread *t, __u32 op, long ret)
 	}
 }
 
+/* oslab top without -p: a thread first seen in a syscall or on a CPU gets
+ * its record then (it was not created under our eyes). */
+static __noinline struct thread *adopt(struct task_struct *task)
+{
+	__u32 tid = task->pid, zero = 0;
+	struct thread *t, *tmpl = bpf_map_lookup_elem(&blank, &zero);
+
+	if (!tmpl || !tid || task->flags & 0x00200000)	/* PF_KTHREAD */
+		return NULL;
+	if (bpf_map_update_elem(&threads, &tid, tmpl, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&threads, &tid)) {
+		__sync_fetch_and_add(&stats.lost_threads, 1);
+		return NULL;
+	}
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->tgid = task->tgid;
+	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	t->start_ns = bpf_ktime_get_ns();
+	__builtin_memcpy(t->comm, task->comm, TASK_COMM_LEN);
+	return t;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
@@ -602,6 +628,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	__u32 slot;
 
 	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t && trace_all)
+		t = adopt(bpf_get_current_task_btf());
 	if (!t)
 		return 0;
 	slot = (__u64)id < SC_NR_MAX ? sc_slot[id] : 0;
@@ -778,9 +806,11 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	} else {
 		t->exit_code = p->exit_code;
 	}
-	seq = __sync_fetch_and_add(&exit_seq, 1);
-	if (bpf_map_update_elem(&exited, &seq, t, BPF_NOEXIST))
-		__sync_fetch_and_add(&stats.lost_exits, 1);
+	if (!trace_all) {	/* top shows the living only */
+		seq = __sync_fetch_and_add(&exit_seq, 1);
+		if (bpf_map_update_elem(&exited, &seq, t, BPF_NOEXIST))
+			__sync_fetch_and_add(&stats.lost_exits, 1);
+	}
 	bpf_map_delete_elem(&threads, &tid);
 	return 0;
 }
@@ -810,6 +840,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	__u32 ptid = prev->pid, ntid = next->pid;
 	struct thread *pt = ptid ? bpf_map_lookup_elem(&threads, &ptid) : NULL;
 	struct thread *nt = ntid ? bpf_map_lookup_elem(&threads, &ntid) : NULL;
+
+	if (trace_all && !nt && ntid)
+		nt = adopt(next);
 	__u64 now, ran = 0;
 	__u16 reason = OFF_RUNNABLE;
 

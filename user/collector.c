@@ -143,6 +143,7 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	skel->rodata->track_futexes = o->futexes;
 	skel->rodata->track_sockets = o->sockets;
 	skel->rodata->emit_sched = o->sched_events;
+	skel->rodata->trace_all = o->all;
 	/* the scheduler probes run on every context switch in the system:
 	 * loaded only for the reports that need them */
 	bpf_program__set_autoload(skel->progs.sched_switch, o->sched);
@@ -330,6 +331,13 @@ static void on_futex_thread(void *ctx, const void *key, const void *val)
 	struct futex_walk *w = ctx;
 
 	w->thread(w->ctx, key, val);
+}
+
+int collector_live_threads(struct collector *c, thread_fn fn, void *ctx)
+{
+	struct thread_walk w = { fn, ctx };
+
+	return walk(c->skel->maps.threads, on_thread, &w);
 }
 
 int collector_futexes(struct collector *c,

@@ -25,11 +25,13 @@ struct collector_opts {
 	bool futexes;			/* stats per futex word */
 	bool sockets;			/* a record per socket */
 	bool ulocks;			/* uprobes on libc's lock functions */
+	bool all;			/* every thread on the system (oslab top) */
 };
 
 /* Called for each record in the ring buffer, in the order the probes sent them. */
 typedef void (*event_fn)(void *ctx, const struct event *ev, size_t size);
-/* Called for each thread record: live threads first, then exited ones. */
+/* Called for each thread record: live threads first, then exited ones
+ * (collector_threads), or live ones only (collector_live_threads). */
 typedef void (*thread_fn)(void *ctx, const struct thread *t);
 
 struct collector;
@@ -46,6 +48,7 @@ int collector_fd(const struct collector *c);
 int collector_consume(struct collector *c);
 /* Walk every thread record the probes kept. */
 int collector_threads(struct collector *c, thread_fn fn, void *ctx);
+int collector_live_threads(struct collector *c, thread_fn fn, void *ctx);
 void collector_stats(const struct collector *c, struct tracer_stats *out);
 /* Every futex word, and every (word, thread) pair, used in the trace. */
 int collector_futexes(struct collector *c,
