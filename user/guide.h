@@ -39,6 +39,9 @@ enum report {
 	REPORT_SUMMARY = 1 << 0,	/* the -c table */
 	REPORT_TREE = 1 << 1,		/* processes and threads */
 	REPORT_FUTEX = 1 << 2,		/* futex calls per operation */
+	REPORT_LOCKS = 1 << 3,		/* per futex word (--locks) */
+	REPORT_SOCKETS = 1 << 4,	/* per socket (--sockets) */
+	REPORT_TIMELINE = 1 << 5,	/* one lane per thread (--timeline) */
 };
 
 struct guide_variant {

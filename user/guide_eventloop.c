@@ -85,19 +85,20 @@ static void check_offload(struct expect *e, const struct lab_run *run)
 static const struct guide_variant variants[] = {
 	{ "select", "One thread serves several clients with select: it sleeps until some socket\n"
 		    "is ready, then serves only those.",
-	  REPORT_SUMMARY, check_select },
-	{ "poll", "The same with poll: an array of fds instead of bit sets.", REPORT_SUMMARY, check_poll },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_select },
+	{ "poll", "The same with poll: an array of fds instead of bit sets.",
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_poll },
 	{ "epoll", "The same with epoll: the set lives in the kernel (epoll_ctl), and epoll_wait\n"
 		   "returns only the ready sockets.",
-	  REPORT_SUMMARY, check_epoll },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_epoll },
 	{ "timers", "Sleeping tasks as timers (timerfd) in one loop: three 1 s tasks end in 1 s.",
-	  REPORT_SUMMARY, check_timers },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_timers },
 	{ "tasks", "Tasks as state machines in one loop: gather, wait with a timeout, cancel.",
-	  REPORT_SUMMARY, check_tasks },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_tasks },
 	{ "blocking", "A blocking call inside the loop stalls every task: watch the timers run late.",
-	  REPORT_SUMMARY, check_blocking },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_blocking },
 	{ "offload", "The same blocking call handed to a worker thread: the loop stays on time.",
-	  REPORT_SUMMARY, check_offload },
+	  REPORT_SUMMARY | REPORT_TIMELINE, check_offload },
 };
 
 const struct guide guide_eventloop = {

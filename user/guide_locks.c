@@ -117,29 +117,29 @@ static void check_uncontended(struct expect *e, const struct lab_run *run)
 static const struct guide_variant variants[] = {
 	{ "race", "Two threads add 1 to a global a million times each, without a lock. Watch the\n"
 		  "counter come out short, and no futex traffic: nobody ever waits.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_race },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_race },
 	{ "mutex", "The same with a mutex: exact. Watch futex: a mutex costs no syscall while free;\n"
 		   "a thread that finds it taken sleeps in FUTEX_WAIT until unlock sends FUTEX_WAKE.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_mutex },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_mutex },
 	{ "recursive", "A recursive mutex may be taken again by its holder; a Point's x and y change\n"
 		       "together under one lock.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_recursive },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_recursive },
 	{ "atomic", "An atomic counter: exact, and zero futex calls.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_atomic },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_atomic },
 	{ "condvar", "A bounded queue of 5: put waits while full, get waits while empty, each\n"
 		     "notifying the other through a condition variable (futex wait/wake).",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_condvar },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_condvar },
 	{ "semaphore", "A semaphore admits at most K threads; the rest sleep in the kernel.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_semaphore },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_semaphore },
 	{ "rwlock", "A reader/writer lock: readers share, writers are alone.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_rwlock },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_rwlock },
 	{ "deadlock", "Two threads take two locks in opposite order and deadlock; a timed lock\n"
 		      "notices, and a fixed order fixes it.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_deadlock },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_deadlock },
 	{ "handoff", "Raw futex: B sleeps, main wakes it, R times. Exactly R waits and R wakes.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_handoff },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_handoff },
 	{ "uncontended", "One thread locks and unlocks a mutex many times: zero futex calls.",
-	  REPORT_SUMMARY | REPORT_FUTEX, check_uncontended },
+	  REPORT_SUMMARY | REPORT_FUTEX | REPORT_LOCKS | REPORT_TIMELINE, check_uncontended },
 };
 
 const struct guide guide_locks = {

@@ -59,14 +59,14 @@ static const struct guide_variant variants[] = {
 	{ "basic", "A socket is a kernel object: socket, bind to 127.0.0.1, listen, accept, recv\n"
 		   "until the peer closes, close. The client connects, sends, closes. Every one of\n"
 		   "those calls is in the trace.",
-	  REPORT_SUMMARY | REPORT_TREE, check_basic },
+	  REPORT_SUMMARY | REPORT_TREE | REPORT_SOCKETS, check_basic },
 	{ "timeout", "A receive timeout on the server's connection closes an idle client: the\n"
 		     "timeout is a recv that returns -1 EAGAIN.",
-	  REPORT_SUMMARY | REPORT_TREE, check_timeout },
+	  REPORT_SUMMARY | REPORT_TREE | REPORT_SOCKETS, check_timeout },
 	{ "fork", "A process per connection: uses all cores, but fork is heavy. Watch the tree.",
-	  REPORT_SUMMARY | REPORT_TREE, check_fork },
+	  REPORT_SUMMARY | REPORT_TREE | REPORT_SOCKETS, check_fork },
 	{ "thread", "A thread per connection: lighter, but every connection lives in one process.",
-	  REPORT_SUMMARY | REPORT_TREE, check_thread },
+	  REPORT_SUMMARY | REPORT_TREE | REPORT_SOCKETS, check_thread },
 };
 
 const struct guide guide_sockserver = {

@@ -23,7 +23,6 @@
 #include "summary.h"
 #include "sys_futex.h"
 #include "syscalls.h"
-#include "tree.h"
 
 #define MAX_ARGS 64
 
@@ -197,9 +196,11 @@ static void usage(FILE *f)
 /* oslab's own options (with their argument, if any) vs the lab's. */
 static bool is_trace_opt(const char *a, bool *takes_arg)
 {
-	static const char *const with_arg[] = { "-e", "-o", "-s", "--json", "--buffer-size" };
+	static const char *const with_arg[] = { "-e", "-o", "-s", "--json", "--buffer-size",
+						 "--perfetto" };
 	static const char *const flags[] = { "-c", "-C", "-t", "-tt", "-ttt", "-T", "-q", "-v",
-					     "--per-process" };
+					     "--per-process", "--tree", "--locks", "--sockets",
+					     "--timeline", "--all", "--force", "--ulocks" };
 
 	*takes_arg = false;
 	for (size_t i = 0; i < sizeof(with_arg) / sizeof(with_arg[0]); i++) {
@@ -370,6 +371,11 @@ int cmd_run(int argc, char **argv)
 	o.summary = true;
 	if (trace_parse(&o, n_trace, trace_argv, false) < 0)
 		return 2;
+	/* the reports this lesson needs, on top of any asked for */
+	o.tree |= !!(v->reports & REPORT_TREE);
+	o.locks |= !!(v->reports & REPORT_LOCKS);
+	o.sockets |= !!(v->reports & REPORT_SOCKETS);
+	o.timeline |= !!(v->reports & REPORT_TIMELINE);
 	if (optind < n_trace) {
 		fprintf(stderr, "oslab: unexpected argument '%s'; try 'oslab run --help'\n",
 			trace_argv[optind]);
@@ -406,10 +412,6 @@ int cmd_run(int argc, char **argv)
 
 	printf("\n-- what the kernel did --\n");
 	trace_report(&o, &r, stdout);
-	if (v->reports & REPORT_TREE) {
-		printf("\n");
-		tree_print(stdout, &r.procs, r.sched);
-	}
 	if (v->reports & REPORT_FUTEX) {
 		printf("\n");
 		print_futex(stdout, &r.procs);
