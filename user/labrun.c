@@ -171,7 +171,7 @@ static void read_results(int fd, struct lab_run *run)
 
 static void usage(FILE *f)
 {
-	fputs("usage: oslab run LAB VARIANT [lab options] [report options]\n"
+	fputs("usage: oslab run LAB [VARIANT] [lab options] [report options]\n"
 	      "\n"
 	      "Run a lab program under the tracer, show what the kernel did, and check\n"
 	      "the lesson's expectations against the trace: one line each, ✓ or ✗.\n"
@@ -308,6 +308,7 @@ int cmd_run(int argc, char **argv)
 	int n_lab = 0, n_trace = 0, code, pipefd[2] = { -1, -1 };
 	const struct guide_variant *v;
 	const struct guide *g;
+	int first;
 	struct trace_opts o;
 	struct trace_result r;
 	struct lab_run run = { .r = &r };
@@ -319,8 +320,8 @@ int cmd_run(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-	if (argc < 3 || argv[1][0] == '-' || argv[2][0] == '-') {
-		fprintf(stderr, "oslab: usage: oslab run LAB VARIANT [options]; 'oslab list' "
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "oslab: usage: oslab run LAB [VARIANT] [options]; 'oslab list' "
 				"shows the labs\n");
 		return 2;
 	}
@@ -329,7 +330,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "oslab: unknown lab '%s'; 'oslab list' shows the labs\n", argv[1]);
 		return 2;
 	}
-	v = variant_by_name(g, argv[2]);
+	/* no variant: the lab's first, its basic one */
+	first = argc < 3 || argv[2][0] == '-' ? 2 : 3;
+	v = first == 2 ? &g->variants[0] : variant_by_name(g, argv[2]);
 	if (!v) {
 		fprintf(stderr, "oslab: lab '%s' has no variant '%s'; 'oslab list' shows them\n",
 			g->lab, argv[2]);
@@ -350,9 +353,9 @@ int cmd_run(int argc, char **argv)
 			lab_argv[n_lab++] = (char *)python_flags[i];
 	}
 	lab_argv[n_lab++] = path;
-	lab_argv[n_lab++] = argv[2];
+	lab_argv[n_lab++] = (char *)v->name;
 	trace_argv[n_trace++] = "oslab run";
-	for (int i = 3; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		if (n_lab >= MAX_ARGS || n_trace >= MAX_ARGS) {
 			fprintf(stderr, "oslab: too many arguments\n");
 			return 2;

@@ -22,6 +22,8 @@ run() { # run NAME LAB VARIANT [ARGS...]: oslab run must pass every expectation
 run "fork basic" fork basic
 is "$(calls "$j" clone)" 3 "fork basic: 3 clone calls"
 is "$(jq -s '[.[] | select(.type=="process")] | length' "$j")" 4 "fork basic: 4 processes"
+run "fork (no variant: basic)" fork
+like "$(jq -r 'select(.type=="expectation") | .what' "$j" | head -3)" "new processes created" "no variant runs the first, basic"
 run "fork basic --children 5" fork basic --children 5
 is "$(calls "$j" clone)" 5 "fork basic --children 5: 5 clone calls"
 run "fork cow" fork cow --pages 2048
