@@ -251,38 +251,43 @@ static void join_two(pthread_t th[2])
 
 /*
  * Timings on a shared machine vary: another program may take a CPU during
- * one measurement and not the next.  So the comparison is repeated, serial
- * and threads in turn, and the fastest of each is kept: the run that was
- * disturbed least.
+ * one measurement and not the next, and a CPU that was idle runs slower for
+ * its first fraction of a second.  So round 1 only warms the CPUs up, the
+ * comparison is repeated, serial and threads in turn, and the fastest of
+ * each is kept: the round that was disturbed least.
  */
 struct timing {
-	long long serial_ns, threads_ns;	/* the fastest round of each */
-	long long threads_total_ns;		/* every round of threads together */
+	long rounds;				/* rounds in all */
+	long counted;				/* rounds counted: all but the warm-up */
+	long long serial_ns, threads_ns;	/* the fastest counted round of each */
 };
 
 static void note_round(struct timing *t, long r, long long serial_ns, long long threads_ns)
 {
-	printf("round %ld: serial %lld ms, two threads %lld ms\n", r, serial_ns / 1000000,
-	       threads_ns / 1000000);
-	if (r == 1 || serial_ns < t->serial_ns)
+	int warm_up = r == 1 && t->rounds > 1;
+
+	printf("round %ld: serial %lld ms, two threads %lld ms%s\n", r, serial_ns / 1000000,
+	       threads_ns / 1000000, warm_up ? " (warm-up, not counted)" : "");
+	if (warm_up)
+		return;
+	if (t->counted == 0 || serial_ns < t->serial_ns)
 		t->serial_ns = serial_ns;
-	if (r == 1 || threads_ns < t->threads_ns)
+	if (t->counted == 0 || threads_ns < t->threads_ns)
 		t->threads_ns = threads_ns;
-	t->threads_total_ns += threads_ns;
+	t->counted++;
 }
 
 /* Print and report the timings and their ratio. */
-static void report_times(const struct timing *t, long rounds)
+static void report_times(const struct timing *t)
 {
 	long serial_ms = (long)(t->serial_ns / 1000000), threads_ms = (long)(t->threads_ns / 1000000);
 	long ratio = serial_ms > 0 ? threads_ms * 100 / serial_ms : 0;
 
 	printf("fastest of %ld: serial %ld ms, two threads %ld ms: the threads took %ld%% of the "
-	       "serial time\n", rounds, serial_ms, threads_ms, ratio);
+	       "serial time\n", t->counted, serial_ms, threads_ms, ratio);
 	lab_result("cpus", usable_cpus());
 	lab_result("serial_ms", serial_ms);
 	lab_result("threads_ms", threads_ms);
-	lab_result("threads_total_ms", t->threads_total_ns / 1000000);
 	lab_result("ratio_pct", ratio);
 }
 
@@ -298,7 +303,7 @@ static void *plain_thread(void *p)
 
 static int variant_plain(const struct lab_opts *o)
 {
-	struct timing t = { 0 };
+	struct timing t = { .rounds = o->rounds };
 	pthread_t th[2];
 	struct worker w[2];
 
@@ -316,7 +321,7 @@ static int variant_plain(const struct lab_opts *o)
 		join_two(th);
 		note_round(&t, r, serial, now_ns() - t0);
 	}
-	report_times(&t, o->rounds);
+	report_times(&t);
 	printf("%s\n", usable_cpus() >= 2 ? "each thread had a CPU of its own: they ran in parallel"
 					  : "one CPU: the threads could only take turns");
 	return 0;	/* timings are what this variant shows, not a pass/fail */
@@ -336,7 +341,7 @@ static void *giant_thread(void *p)
 
 static int variant_giant(const struct lab_opts *o)
 {
-	struct timing t = { 0 };
+	struct timing t = { .rounds = o->rounds };
 	pthread_t th[2];
 	struct worker w[2];
 
@@ -357,7 +362,7 @@ static int variant_giant(const struct lab_opts *o)
 		join_two(th);
 		note_round(&t, r, serial, now_ns() - t0);
 	}
-	report_times(&t, o->rounds);
+	report_times(&t);
 	long avg_wait_us = gil.waits ? (long)(gil.wait_ns / gil.waits / 1000) : 0;
 	printf("the lock changed hands %ld times; a thread waited for it %ld times, %ld us on "
 	       "average (the switch interval is %ld ms)\n", gil.handoffs, gil.waits, avg_wait_us,
@@ -410,9 +415,9 @@ static int variant_io(const struct lab_opts *o)
 	join_two(th);
 	long long threads = now_ns() - t0;
 
-	struct timing t = { 0 };
+	struct timing t = { .rounds = 1 };
 	note_round(&t, 1, serial, threads);
-	report_times(&t, 1);
+	report_times(&t);
 	printf("I/O-bound threads overlap even with a GIL: the waiting is done without it\n");
 	lab_result("blocking_calls", 2 * o->rounds);
 	return 0;
@@ -420,9 +425,9 @@ static int variant_io(const struct lab_opts *o)
 
 static const struct lab_variant variants[] = {
 	{ "plain", "a countdown twice serially vs in two threads with no lock: truly parallel",
-	  variant_plain, { { "iters", 50000000 }, { "rounds", 5 } } },
+	  variant_plain, { { "iters", 50000000 }, { "rounds", 6 } } },
 	{ "giant", "the same with one giant lock handed over every 5 ms: threads are no faster",
-	  variant_giant, { { "iters", 50000000 }, { "switch-ms", 5 }, { "rounds", 5 } } },
+	  variant_giant, { { "iters", 50000000 }, { "switch-ms", 5 }, { "rounds", 6 } } },
 	{ "io", "I/O-bound threads release the giant lock around a blocking call: they overlap",
 	  variant_io, { { "rounds", 20 }, { "ms", 10 }, { "switch-ms", 5 } } },
 };
@@ -432,7 +437,8 @@ static const struct lab_option options[] = {
 	{ "switch-ms", offsetof(struct lab_opts, switch_ms), 1, 1000,
 	  "switch interval: a waiting thread asks the holder to let go after this long" },
 	{ "rounds", offsetof(struct lab_opts, rounds), 1, 1000,
-	  "times the comparison is repeated (plain, giant) or blocking calls per thread (io)" },
+	  "times the comparison is made, the first a warm-up (plain, giant), or blocking calls "
+	  "per thread (io)" },
 	{ "ms", offsetof(struct lab_opts, ms), 1, 1000, "milliseconds each blocking call waits" },
 };
 
