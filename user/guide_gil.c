@@ -61,6 +61,28 @@ static long long best_cpu_per_wall_pct(const struct lab_run *run)
 	return best;
 }
 
+/* Involuntary context switches of the counting threads: another task took their CPU. */
+static long long preemptions(const struct lab_run *run)
+{
+	long long n = 0;
+
+	for (size_t i = 0; i < run->r->procs.n_threads; i++)
+		if (run->r->procs.threads[i].origin == ORIGIN_THREAD)
+			n += run->r->procs.threads[i].nivcsw;
+	return n;
+}
+
+/* CPU time the counting threads used, in ms, from the kernel. */
+static long long counting_cpu_ms(const struct lab_run *run)
+{
+	long long ns = 0;
+
+	for (size_t i = 0; i < run->r->procs.n_threads; i++)
+		if (run->r->procs.threads[i].origin == ORIGIN_THREAD)
+			ns += run->r->procs.threads[i].cpu_ns;
+	return ns / 1000000;
+}
+
 static void check_threads(struct expect *e, const struct lab_run *run)
 {
 	expect_num(e, "threads created with clone3(CLONE_THREAD)", run_created(run, ORIGIN_THREAD),
@@ -73,11 +95,19 @@ static void check_plain(struct expect *e, const struct lab_run *run)
 
 	check_threads(e, run);
 	if (run_result(run, "cpus", 0) >= 2) {
-		expect_num(e, "two threads' wall time, ms", threads, EXPECT_LT, serial * 4 / 5,
-			   "with no lock each thread counts on its own CPU: about half the serial time");
-		expect_num(e, "CPU ms per 100 ms of wall time of the two threads, best round (kernel)",
-			   best_cpu_per_wall_pct(run), EXPECT_GE, 120,
-			   "more CPU time than wall time: both threads were running at the same moment");
+		bool ok = expect_num(e, "two threads' wall time, ms", threads, EXPECT_LT,
+				     serial * 4 / 5, "with no lock each thread counts on its own "
+				     "CPU: about half the serial time");
+
+		ok &= expect_num(e, "CPU ms per 100 ms of wall time of the two threads, best round "
+				 "(kernel)", best_cpu_per_wall_pct(run), EXPECT_GE, 120,
+				 "more CPU time than wall time: both threads were running at the "
+				 "same moment");
+		if (!ok)
+			fprintf(e->out, "  note: the counting threads were preempted %lld times "
+					"(involuntary context switches): other programs were using "
+					"the CPUs; on an idle machine the threads have one each\n",
+				preemptions(run));
 	} else {
 		expect_num(e, "two threads' wall time, ms", threads, EXPECT_GE, serial * 9 / 10,
 			   "one CPU: threads can only take turns, so they are no faster");
@@ -93,17 +123,18 @@ static void check_giant(struct expect *e, const struct lab_run *run)
 	long long handoffs = run_result(run, "handoffs", -1);
 
 	check_threads(e, run);
-	expect_num(e, "two threads' wall time, ms", threads, EXPECT_GE, serial * 4 / 5,
-		   "one giant lock lets one thread count at a time: threads are no faster (the course: "
-		   "18.1 s serial, 19.5 s in threads)");
+	/* loose: the sleeping and waking threads win CPU time from a busy neighbour */
+	expect_num(e, "two threads' wall time, ms", threads, EXPECT_GE, serial * 7 / 10,
+		   "one giant lock lets one thread count at a time: threads are no faster, far from "
+		   "the half that parallel threads take (the course: 18.1 s serial, 19.5 s threaded)");
 	expect_num(e, "CPU ms per 100 ms of wall time of the two threads, best round (kernel)",
 		   best_cpu_per_wall_pct(run), EXPECT_LE, 110,
 		   "never more CPU time than wall time: the waiting thread sleeps, it does not count");
-	/* about once per interval; a waiter woken late on a busy machine makes it rarer */
+	/* about once per interval of counting; a waiter woken late makes it rarer */
 	expect_num(e, "times the lock changed hands", handoffs, EXPECT_GE,
-		   run_result(run, "rounds", 0) * threads / run_result(run, "switch_ms", 1) / 4,
-		   "a thread that waited one switch interval asks for the lock: a hand-off every "
-		   "few ms");
+		   counting_cpu_ms(run) / run_result(run, "switch_ms", 1) / 4,
+		   "a thread that waited one switch interval asks for the lock: about one hand-off "
+		   "per interval the threads spent counting (CPU time, kernel)");
 	expect_num(e, "futex waits", futex_waits(run), EXPECT_GE, handoffs,
 		   "each hand-off: the thread that wants the lock sleeps in futex until it is let go");
 	expect_num(e, "voluntary context switches (kernel)", voluntary_switches(run), EXPECT_GE,
@@ -164,14 +195,15 @@ static void check_py_cpu(struct expect *e, const struct lab_run *run)
 {
 	long long serial = run_result(run, "serial_ms", -1), threads = run_result(run, "threads_ms", -1);
 	long long rounds = run_result(run, "rounds", -1);
-	/* hand-offs the GIL must have made at least: one per two switch intervals */
-	long long switches = rounds * threads * 1000 / run_result(run, "switch_interval_us", 5000) / 2;
+	/* GIL hand-offs: about one per switch interval the threads spent counting */
+	long long switches =
+		counting_cpu_ms(run) * 1000 / run_result(run, "switch_interval_us", 5000) / 4;
 
 	expect_num(e, "threads created with clone3(CLONE_THREAD)", run_created(run, ORIGIN_THREAD),
 		   EXPECT_EQ, 2 * rounds, "threading.Thread.start() is pthread_create: two per round");
-	expect_num(e, "two threads' wall time, ms", threads, EXPECT_GE, serial * 4 / 5,
-		   "only the thread holding the GIL runs Python code: threads are no faster (the "
-		   "course: 18.1 s serial, 19.5 s in threads)");
+	expect_num(e, "two threads' wall time, ms", threads, EXPECT_GE, serial * 7 / 10,
+		   "only the thread holding the GIL runs Python code: threads are no faster, far from "
+		   "the half that parallel threads take (the course: 18.1 s serial, 19.5 s threaded)");
 	expect_num(e, "CPU ms per 100 ms of wall time of the two threads, best round (kernel)",
 		   best_cpu_per_wall_pct(run), EXPECT_LE, 110,
 		   "never more CPU time than wall time: one thread at a time runs");

@@ -59,7 +59,7 @@ ok "$([ "$giant_nvcsw" -ge $((20 * (plain_nvcsw > 0 ? plain_nvcsw : 1))) ]; echo
 ok "$([ "$(futex_op FUTEX_WAIT_BITSET_PRIVATE)" -ge "$(obs "times the lock changed hands")" ]; echo $?)" \
 	"gil giant: a timed condition-variable wait per hand-off at least"
 
-run "gil giant --switch-ms 1" gil giant --iters 20000000 --rounds 3 --switch-ms 1
+run "gil giant --switch-ms 2" gil giant --iters 20000000 --rounds 3 --switch-ms 2
 run "gil io" gil io --rounds 10 --ms 20
 is "$(calls "$j" clone3)" 2 "gil io: 2 threads"
 
