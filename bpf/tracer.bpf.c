@@ -785,7 +785,12 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		return 0;
 	t->end_ns = bpf_ktime_get_ns();
 	t->state |= THREAD_EXITED;
+	/* the slice it is running now is not in either sum yet */
+	if (t->sched.on_cpu && t->sched.last_ts)
+		t->sched.on_cpu_ns += t->end_ns - t->sched.last_ts;
 	t->cpu_ns = p->se.sum_exec_runtime;
+	if (t->sched.on_cpu_ns > t->cpu_ns)
+		t->cpu_ns = t->sched.on_cpu_ns;
 	t->nvcsw = p->nvcsw;
 	t->nivcsw = p->nivcsw;
 	t->min_flt = p->min_flt;
