@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "guide.h"
+#include "top.h"
 #include "trace.h"
 
 #define OSLAB_VERSION "0.1"
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 	      "  list                            the labs and their variants\n"
 	      "  run LAB VARIANT [options]       a guided lab: run, trace, check\n"
 	      "  trace [options] -- CMD [ARGS]   trace a command and all it creates\n"
+	      "  top [-p PID] [options]          a live view of threads: CPU, syscalls, futex\n"
 	      "  version                         print the version\n"
 	      "  help                            this help\n"
 	      "\n"
@@ -30,7 +32,8 @@ static void usage(FILE *f)
 	      "  sudo oslab run fork basic\n"
 	      "  sudo oslab run locks race --threads 4 --iters 1000000\n"
 	      "  sudo oslab trace -c -- ls\n"
-	      "  sudo oslab trace -e trace=process,futex -- python3 threads.py\n",
+	      "  sudo oslab trace -e trace=process,futex -- python3 threads.py\n"
+	      "  sudo oslab top -p 4242\n",
 	      f);
 }
 
@@ -42,6 +45,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "top"))
+		return cmd_top(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
