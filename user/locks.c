@@ -131,7 +131,7 @@ void locks_print(FILE *f, const struct locks *l, const struct procs *p)
 			(unsigned long long)lk->w.uaddr, lk->name[0] ? lk->name : "-", lk->w.tgid,
 			(unsigned long long)lk->s.waits, (unsigned long long)lk->s.wakes,
 			(unsigned long long)lk->s.woken, lk->s.wait_ns / 1e9,
-			lk->s.shared ? "shared (between processes)" : "private");
+			lk->s.shared ? "shared" : "private");
 		for (size_t t = 0; t < lk->n_threads; t++)
 			fprintf(f, "    tid %-8u waited %llu times for %.6f s, woke others %llu times\n",
 				lk->threads[t].tid, (unsigned long long)lk->threads[t].s.waits,
@@ -142,6 +142,8 @@ void locks_print(FILE *f, const struct locks *l, const struct procs *p)
 			print_hist(f, &lk->s);
 		}
 	}
+	fputs("(private: FUTEX_PRIVATE_FLAG, a lock within one process; shared: without it, as a "
+	      "process-shared mutex or pthread_join's wait on a thread's TID)\n", f);
 }
 
 void locks_json(FILE *f, const struct locks *l)

@@ -130,7 +130,9 @@ static void test_locks(void **state)
 		"    time blocked per wait:\n"
 		"      [       0,        2) us        1 |********************                    |\n"
 		"      [       2,        4) us        0 |                                        |\n"
-		"      [       4,        8) us        2 |****************************************|\n");
+		"      [       4,        8) us        2 |****************************************|\n"
+		"(private: FUTEX_PRIVATE_FLAG, a lock within one process; shared: without it, as a "
+		"process-shared mutex or pthread_join's wait on a thread's TID)\n");
 	free(out);
 	locks_free(&l);
 	out = capture(print_locks, &l);
