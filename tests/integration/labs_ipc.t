@@ -10,11 +10,19 @@ need jq
 
 j=$tmp/run.jsonl
 run() { # run NAME LAB VARIANT [ARGS...]: oslab run must pass every expectation
-	local name=$1 out st
+	local name=$1 out st try
 	shift
-	rm -f "$j"
-	out=$("$OSLAB" run "$@" --json "$j" 2>&1)
-	st=$?
+	# Wall times and CPU time per wall time are timings: another program on
+	# the machine can take the CPUs for a whole run.  Those labs (tries=3)
+	# get more attempts; the exact counts are checked on the last one.
+	for ((try = 1; try <= ${tries:-1}; try++)); do
+		rm -f "$j"
+		out=$("$OSLAB" run "$@" --json "$j" 2>&1)
+		st=$?
+		[ "$st" = 0 ] && break
+		[ "$try" -lt "${tries:-1}" ] &&
+			echo "# $name: attempt $try: $(grep -m1 '✗' <<<"$out" | cut -c1-120)"
+	done
 	is "$st" 0 "$name: every expectation holds"
 	[ "$st" = 0 ] || sed 's/^/#   /' <<<"$out" | grep -E '✗|oslab:' | head -5
 	is "$(jq -s '[.[] | select(.type=="expectation" and .ok==false)] | length' "$j")" 0 \
@@ -42,13 +50,13 @@ ok_calls() {
 
 # ---- gil ------------------------------------------------------------------
 
-run "gil plain" gil plain
+tries=3 run "gil plain" gil plain
 is "$(calls "$j" clone3)" 12 "gil plain: 2 threads in each of 6 rounds"
 plain_futex=$(calls "$j" futex)
 plain_nvcsw=$(nvcsw)
 ok "$([ "$plain_futex" -le 12 ]; echo $?)" "gil plain: at most a join wait per thread ($plain_futex futex calls)"
 
-run "gil giant" gil giant
+tries=3 run "gil giant" gil giant
 is "$(calls "$j" clone3)" 12 "gil giant: 2 threads in each of 6 rounds"
 giant_futex=$(calls "$j" futex)
 giant_nvcsw=$(nvcsw)
@@ -59,7 +67,7 @@ ok "$([ "$giant_nvcsw" -ge $((20 * (plain_nvcsw > 0 ? plain_nvcsw : 1))) ]; echo
 ok "$([ "$(futex_op FUTEX_WAIT_BITSET_PRIVATE)" -ge "$(obs "times the lock changed hands")" ]; echo $?)" \
 	"gil giant: a timed condition-variable wait per hand-off at least"
 
-run "gil giant --switch-ms 2" gil giant --iters 20000000 --rounds 3 --switch-ms 2
+tries=3 run "gil giant --switch-ms 2" gil giant --iters 20000000 --rounds 3 --switch-ms 2
 run "gil io" gil io --rounds 10 --ms 20
 is "$(calls "$j" clone3)" 2 "gil io: 2 threads"
 
@@ -131,7 +139,7 @@ is "$(obs "items consumed")" 50 "py-threads queue: 50 items"
 run "py-threads lock" py-threads lock
 is "$(obs counter)" 400000 "py-threads lock: exact counter"
 
-run "py-gil cpu" py-gil cpu
+tries=3 run "py-gil cpu" py-gil cpu
 is "$(calls "$j" clone3)" 12 "py-gil cpu: 2 threads in each of 6 rounds"
 is "$(obs "counting threads that called futex")" 12 "py-gil cpu: futex traffic in every counting thread"
 run "py-gil io" py-gil io --rounds 10 --ms 20
