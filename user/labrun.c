@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "spawn.h"
 #include "summary.h"
 #include "sys_futex.h"
 #include "syscalls.h"
@@ -71,21 +72,6 @@ static int lab_path(const struct guide *g, char *path, size_t len)
 	return access(path, mode) ? -1 : 0;
 }
 
-/* name if it has a '/', else the first executable name in $PATH. */
-static int find_program(const char *name, char *path, size_t len)
-{
-	const char *env = getenv("PATH");
-	char dirs[4096], *save = NULL;
-
-	if (strchr(name, '/'))
-		return snprintf(path, len, "%s", name) < (int)len && !access(path, X_OK) ? 0 : -1;
-	snprintf(dirs, sizeof(dirs), "%s", env ? env : "/usr/local/bin:/usr/bin:/bin");
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
-		if (snprintf(path, len, "%s/%s", d, name) < (int)len && !access(path, X_OK))
-			return 0;
-	return -1;
-}
-
 /*
  * The interpreter of the Python labs: $OSLAB_PYTHON, else /usr/bin/python3,
  * else python3 on PATH (last, because a shim there, like pyenv's, is a shell
@@ -96,8 +82,8 @@ static int python_path(char *path, size_t len)
 	const char *env = getenv("OSLAB_PYTHON");
 
 	if (env && *env)
-		return find_program(env, path, len);
-	return find_program("/usr/bin/python3", path, len) && find_program("python3", path, len) ?
+		return spawn_find(env, path, len);
+	return spawn_find("/usr/bin/python3", path, len) && spawn_find("python3", path, len) ?
 		       -1 : 0;
 }
 

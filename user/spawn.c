@@ -20,37 +20,40 @@
 
 extern char **environ;
 
-int spawn_resolve(const char *cmd, char *path, size_t len, int *exit_code)
+static bool runnable(const char *path)
 {
-	const char *env = getenv("PATH");
 	struct stat st;
 
-	if (strchr(cmd, '/')) {
-		if (snprintf(path, len, "%s", cmd) >= (int)len)
-			goto notfound;
-	} else {
-		char dirs[4096], *save = NULL, *dir;
+	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
 
-		snprintf(dirs, sizeof(dirs), "%s", env ? env : "/usr/local/bin:/usr/bin:/bin");
-		path[0] = '\0';
-		for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-			if (snprintf(path, len, "%s/%s", *dir ? dir : ".", cmd) >= (int)len)
-				continue;
-			if (!stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK))
-				return 0;
-		}
-		goto notfound;
-	}
-	if (stat(path, &st))
-		goto notfound;
-	if (!S_ISREG(st.st_mode) || access(path, X_OK)) {
+int spawn_find(const char *cmd, char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char dirs[4096], *save = NULL;
+
+	if (strchr(cmd, '/'))
+		return snprintf(path, len, "%s", cmd) < (int)len && runnable(path) ? 0 : -1;
+	snprintf(dirs, sizeof(dirs), "%s", env ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		if (snprintf(path, len, "%s/%s", *dir ? dir : ".", cmd) < (int)len && runnable(path))
+			return 0;
+	return -1;
+}
+
+int spawn_resolve(const char *cmd, char *path, size_t len, int *exit_code)
+{
+	struct stat st;
+
+	if (!spawn_find(cmd, path, len))
+		return 0;
+	/* say why: a path that is there but cannot run, or nothing at all */
+	if (strchr(cmd, '/') && !stat(cmd, &st)) {
 		fprintf(stderr, "oslab: cannot run '%s': %s\n", cmd,
 			S_ISDIR(st.st_mode) ? "is a directory" : "permission denied (not executable)");
 		*exit_code = 126;
 		return -1;
 	}
-	return 0;
-notfound:
 	fprintf(stderr, "oslab: cannot run '%s': command not found\n", cmd);
 	*exit_code = 127;
 	return -1;

@@ -15,6 +15,9 @@ struct spawned {
 	int errfd;	/* carries errno if execve fails; EOF once it succeeded */
 };
 
+/* cmd itself when it holds a '/', else the first runnable cmd on $PATH,
+ * into path; -1 when there is none.  Quiet. */
+int spawn_find(const char *cmd, char *path, size_t len);
 /* Resolve argv[0] on PATH; prints one "oslab: ..." line and returns -1 when
  * there is nothing runnable (exit 127 / 126 in the caller, like a shell). */
 int spawn_resolve(const char *cmd, char *path, size_t len, int *exit_code);
