@@ -42,21 +42,6 @@
 #define IO_TIMEOUT_MS 5000	/* the clients' read timeout */
 #define MAX_EVENTS 64		/* events one epoll_wait() returns at most */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Arm timerfd fd to expire after ms, then every interval_ms (0: once; ms 0: disarm). */
 static void timer_arm(int fd, long ms, long interval_ms)
 {
@@ -239,7 +224,7 @@ static int variant_select(const struct lab_opts *o)
 	int maxfd = lfd;
 	FD_ZERO(&watched);
 	FD_SET(lfd, &watched);
-	long start = now_ms();
+	long start = lab_now_ms();
 	while (closed < o->clients) {
 		fd_set readable = watched;
 		struct timeval tv = { LOOP_TIMEOUT_MS / 1000, 0 };
@@ -286,7 +271,7 @@ static int variant_select(const struct lab_opts *o)
 			}
 		}
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 	close(lfd);
 	return echo_summary("select", o, clients, accepted, echoes, wakeups, elapsed);
 }
@@ -343,7 +328,7 @@ static int variant_poll(const struct lab_opts *o)
 
 	/* an array of (fd, events wanted); poll() fills in revents */
 	fds[nfds++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-	long start = now_ms();
+	long start = lab_now_ms();
 	while (closed < o->clients) {
 		int n = poll(fds, (nfds_t)nfds, LOOP_TIMEOUT_MS);
 		if (n < 0 && errno == EINTR)
@@ -382,7 +367,7 @@ static int variant_poll(const struct lab_opts *o)
 			}
 		}
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 	close(lfd);
 	return echo_summary("poll", o, clients, accepted, echoes, wakeups, elapsed);
 }
@@ -450,7 +435,7 @@ static int variant_epoll(const struct lab_opts *o)
 		}
 	}
 
-	long start = now_ms();
+	long start = lab_now_ms();
 	while (closed < o->clients) {
 		/* only the ready fds come back: the cost does not grow with idle connections */
 		int n = epoll_wait(ep, events, MAX_EVENTS, LOOP_TIMEOUT_MS);
@@ -495,7 +480,7 @@ static int variant_epoll(const struct lab_opts *o)
 			}
 		}
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 	close(ep);
 	close(lfd);
 	return echo_summary("epoll", o, clients, accepted, echoes, wakeups, elapsed);
@@ -516,7 +501,7 @@ static int variant_timers(const struct lab_opts *o)
 		perror("epoll_create1");
 		exit(1);
 	}
-	long start = now_ms();
+	long start = lab_now_ms();
 	for (long t = 0; t < o->tasks; t++) {
 		/* "await sleep(ms)" is a timer the loop waits on like any other fd */
 		tfd[t] = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -549,13 +534,13 @@ static int variant_timers(const struct lab_opts *o)
 			long t = (long)events[i].data.u64;
 
 			timer_read(tfd[t]);
-			printf("task %ld: woke up after %ld ms; done\n", t + 1, now_ms() - start);
+			printf("task %ld: woke up after %ld ms; done\n", t + 1, lab_now_ms() - start);
 			epoll_ctl(ep, EPOLL_CTL_DEL, tfd[t], NULL);
 			close(tfd[t]);
 			done++;
 		}
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 	close(ep);
 	printf("timers: %ld tasks each slept %ld ms; all done after %ld ms, not %ld: one thread "
 	       "waited for all the timers at once (%ld wake-ups)\n", done, o->ms, elapsed,
@@ -593,7 +578,7 @@ struct task {
 	struct task *other;	/* the canceller's victim */
 	int tfd;		/* this task's timer */
 	int ready;		/* runs in the next pass of the loop */
-	long deadline;		/* wait_for(): cancel when now_ms() passes it (0: none) */
+	long deadline;		/* wait_for(): cancel when lab_now_ms() passes it (0: none) */
 	enum task_status cancel;	/* set: cancel at the next pass, with this status */
 	enum task_status status;
 };
@@ -685,7 +670,7 @@ static int variant_tasks(const struct lab_opts *o)
 		perror("epoll_create1");
 		exit(1);
 	}
-	long start = now_ms();
+	long start = lab_now_ms();
 	for (int i = 0; i < ntasks; i++) {
 		struct task *t = &tasks[i];
 
@@ -708,7 +693,7 @@ static int variant_tasks(const struct lab_opts *o)
 	for (int pending = ntasks; pending > 0;) {
 		int any_ready = 0;
 
-		printf("[%4ld ms] loop: run the ready tasks\n", now_ms() - start);
+		printf("[%4ld ms] loop: run the ready tasks\n", lab_now_ms() - start);
 		for (int i = 0; i < ntasks; i++) {
 			struct task *t = &tasks[i];
 
@@ -746,7 +731,7 @@ static int variant_tasks(const struct lab_opts *o)
 		long timeout = any_ready ? 0 : LOOP_TIMEOUT_MS;
 		for (int i = 0; i < ntasks; i++) {
 			if (tasks[i].deadline && tasks[i].status == TASK_PENDING) {
-				long left = tasks[i].deadline - now_ms();
+				long left = tasks[i].deadline - lab_now_ms();
 				timeout = left < timeout ? (left > 0 ? left : 0) : timeout;
 			}
 		}
@@ -768,9 +753,9 @@ static int variant_tasks(const struct lab_opts *o)
 			struct task *t = &tasks[i];
 
 			if (t->deadline && t->status == TASK_PENDING && t->cancel == TASK_PENDING &&
-			    now_ms() >= t->deadline) {
+			    lab_now_ms() >= t->deadline) {
 				printf("[%4ld ms] loop: %s passed its %ld ms timeout: cancelling it\n",
-				       now_ms() - start, t->name, t->deadline - start);
+				       lab_now_ms() - start, t->name, t->deadline - start);
 				task_cancel(t, TASK_TIMED_OUT);
 			}
 		}
@@ -779,7 +764,7 @@ static int variant_tasks(const struct lab_opts *o)
 			break;
 		}
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 
 	int done = 0, cancelled = 0, timed_out = 0;
 	for (int i = 0; i < ntasks; i++) {
@@ -894,7 +879,7 @@ static int variant_blocking(const struct lab_opts *o)
 		perror("epoll_create1/timerfd_create");
 		exit(1);
 	}
-	long start = now_ms();
+	long start = lab_now_ms();
 	start_tickers(ep, tk);
 	timer_arm(job, JOB_AT_MS, 0);
 	timer_arm(end, JOB_AT_MS + o->ms + 300, 0);
@@ -925,7 +910,7 @@ static int variant_blocking(const struct lab_opts *o)
 		}
 		for (int i = 0; i < n; i++) {
 			uint64_t id = events[i].data.u64;
-			long now = now_ms() - start;
+			long now = lab_now_ms() - start;
 
 			if (id >= 1 && id <= TICKERS) {
 				ticker_tick(&tk[id - 1], (int)id, now);
@@ -933,11 +918,11 @@ static int variant_blocking(const struct lab_opts *o)
 				timer_read(job);
 				printf("[%4ld ms] job: a blocking call inside the loop: nanosleep(%ld ms)\n",
 				       now, o->ms);
-				long t0 = now_ms();
-				sleep_ms(o->ms);	/* the mistake: nothing else runs meanwhile */
-				blocked = now_ms() - t0;
+				long t0 = lab_now_ms();
+				lab_sleep_ms(o->ms);	/* the mistake: nothing else runs meanwhile */
+				blocked = lab_now_ms() - t0;
 				printf("[%4ld ms] job: back after %ld ms; no ticker ran meanwhile\n",
-				       now_ms() - start, blocked);
+				       lab_now_ms() - start, blocked);
 			} else if (id == ID_STOP) {
 				timer_read(end);
 				stop = 1;
@@ -963,7 +948,7 @@ static void *offload_worker(void *p)
 	long ms = *(const long *)p;
 	uint64_t one = 1;
 
-	sleep_ms(ms);	/* blocks this thread only */
+	lab_sleep_ms(ms);	/* blocks this thread only */
 	if (write(offload_efd, &one, sizeof(one)) != sizeof(one)) {
 		perror("write(eventfd)");
 		exit(1);
@@ -988,7 +973,7 @@ static int variant_offload(const struct lab_opts *o)
 		perror("epoll_create1/timerfd_create/eventfd");
 		exit(1);
 	}
-	long start = now_ms();
+	long start = lab_now_ms();
 	start_tickers(ep, tk);
 	timer_arm(job, JOB_AT_MS, 0);
 	timer_arm(end, JOB_AT_MS + o->ms + 300, 0);
@@ -1024,7 +1009,7 @@ static int variant_offload(const struct lab_opts *o)
 		}
 		for (int i = 0; i < n; i++) {
 			uint64_t id = events[i].data.u64;
-			long now = now_ms() - start;
+			long now = lab_now_ms() - start;
 
 			if (id >= 1 && id <= TICKERS) {
 				ticker_tick(&tk[id - 1], (int)id, now);

@@ -35,13 +35,6 @@
 
 extern char **environ;
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Print what "ps" would say about wait status st of child pid. */
 static void print_status(const char *who, pid_t pid, int st)
 {
@@ -286,7 +279,7 @@ static int variant_zombie(const struct lab_opts *o)
 		state = proc_state(pid);
 		if (state == 'Z')
 			break;
-		sleep_ms(POLL_MS);
+		lab_sleep_ms(POLL_MS);
 	}
 	zombie_seen = state == 'Z';
 	printf("parent: /proc/%d/stat says state '%c'%s\n", (int)pid, state ? state : '?',
@@ -335,7 +328,7 @@ static int variant_zombie(const struct lab_opts *o)
 					printf("grandchild: my parent never exited\n");
 					exit(1);
 				}
-				sleep_ms(POLL_MS);
+				lab_sleep_ms(POLL_MS);
 			}
 			printf("grandchild %d: my parent %d has exited: I am an orphan; getppid() now "
 			       "says %d\n", (int)getpid(), (int)my_pid, (int)getppid());
@@ -409,7 +402,7 @@ static int variant_pool(const struct lab_opts *o)
 			while (read(task_pipe[0], &n, sizeof(n)) == sizeof(n)) {
 				struct pool_result r = { n, (int)w + 1, getpid(), (long)n * n };
 
-				sleep_ms(1);	/* the work "takes" 1 ms: every worker gets some */
+				lab_sleep_ms(1);	/* the work "takes" 1 ms: every worker gets some */
 				if (write(result_pipe[1], &r, sizeof(r)) != sizeof(r)) {
 					perror("worker: write");
 					exit(1);

@@ -53,34 +53,6 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* An absolute CLOCK_MONOTONIC deadline ms from now, for the timed waits. */
-static struct timespec deadline_in(long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
-static void die_rc(const char *what, int rc)	/* pthread calls return the error */
-{
-	fprintf(stderr, "%s: %s\n", what, strerror(rc));
-	exit(1);
-}
-
 /* CPUs this process may run on: two threads run in parallel only with 2 or more. */
 static int usable_cpus(void)
 {
@@ -124,7 +96,7 @@ static void gil_init(long interval_ms)
 	if (rc == 0)
 		rc = pthread_cond_init(&gil.switch_cond, &attr);
 	if (rc != 0)
-		die_rc("giant lock init", rc);
+		lab_die_rc("giant lock init", rc);
 	pthread_condattr_destroy(&attr);
 	gil.interval_ms = interval_ms;
 }
@@ -142,7 +114,7 @@ static void take_gil(int me)
 	pthread_mutex_lock(&gil.mutex);
 	while (gil.locked) {
 		long handoffs = gil.handoffs;
-		struct timespec deadline = deadline_in(gil.interval_ms);
+		struct timespec deadline = lab_deadline(CLOCK_MONOTONIC, gil.interval_ms);
 
 		waited = 1;
 		/* sleeps in futex(FUTEX_WAIT_BITSET_PRIVATE) until woken or the deadline */
@@ -150,7 +122,7 @@ static void take_gil(int me)
 		if (rc == ETIMEDOUT && gil.locked && gil.handoffs == handoffs)
 			atomic_store(&gil.drop_request, 1);	/* a whole interval: ask the holder */
 		else if (rc != 0 && rc != ETIMEDOUT)
-			die_rc("pthread_cond_timedwait", rc);
+			lab_die_rc("pthread_cond_timedwait", rc);
 	}
 	if (me != 0 && gil.holder != 0 && gil.holder != me)
 		gil.handoffs++;		/* from one counting thread to the other (main is 0) */
@@ -181,7 +153,7 @@ static void drop_gil(void)
  */
 static void yield_gil(int me)
 {
-	struct timespec deadline = deadline_in(WAIT_TIMEOUT_MS);
+	struct timespec deadline = lab_deadline(CLOCK_MONOTONIC, WAIT_TIMEOUT_MS);
 
 	drop_gil();
 	pthread_mutex_lock(&gil.mutex);
@@ -190,7 +162,7 @@ static void yield_gil(int me)
 		if (rc == ETIMEDOUT)
 			break;	/* nobody took it after all: go on */
 		if (rc != 0)
-			die_rc("pthread_cond_timedwait", rc);
+			lab_die_rc("pthread_cond_timedwait", rc);
 	}
 	pthread_mutex_unlock(&gil.mutex);
 	take_gil(me);
@@ -303,12 +275,12 @@ static int variant_plain(const struct lab_opts *o)
 			w[i] = (struct worker){ .num = i + 1, .o = o };
 			int rc = pthread_create(&th[i], NULL, plain_thread, &w[i]);
 			if (rc != 0)
-				die_rc("pthread_create", rc);
+				lab_die_rc("pthread_create", rc);
 		}
 		for (int i = 0; i < 2; i++) {
 			int rc = pthread_join(th[i], NULL);
 			if (rc != 0)
-				die_rc("pthread_join", rc);
+				lab_die_rc("pthread_join", rc);
 		}
 		note_round(&t, r, serial, now_ns() - t0);
 	}
@@ -353,12 +325,12 @@ static int variant_giant(const struct lab_opts *o)
 			w[i] = (struct worker){ .num = i + 1, .o = o };
 			int rc = pthread_create(&th[i], NULL, giant_thread, &w[i]);
 			if (rc != 0)
-				die_rc("pthread_create", rc);
+				lab_die_rc("pthread_create", rc);
 		}
 		for (int i = 0; i < 2; i++) {
 			int rc = pthread_join(th[i], NULL);
 			if (rc != 0)
-				die_rc("pthread_join", rc);
+				lab_die_rc("pthread_join", rc);
 		}
 		note_round(&t, r, serial, now_ns() - t0);
 	}
@@ -383,7 +355,7 @@ static void io_round(int me, long ms)
 	take_gil(me);
 	count_down_holding_gil(IO_WORK, me);
 	drop_gil();		/* CPython does this around every blocking system call */
-	sleep_ms(ms);		/* a read, recv or time.sleep: the thread waits in the kernel */
+	lab_sleep_ms(ms);		/* a read, recv or time.sleep: the thread waits in the kernel */
 }
 
 static void *io_thread(void *p)
@@ -415,12 +387,12 @@ static int variant_io(const struct lab_opts *o)
 		w[i] = (struct worker){ .num = i + 1, .o = o };
 		int rc = pthread_create(&th[i], NULL, io_thread, &w[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (int i = 0; i < 2; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	long long threads = now_ns() - t0;
 

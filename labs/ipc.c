@@ -38,27 +38,6 @@
 #define START_TIMEOUT_MS 5000	/* the start line gives up after this */
 #define IO_TIMEOUT_MS 5000	/* no read or poll in this lab waits longer */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void die_rc(const char *what, int rc)	/* pthread calls return the error */
-{
-	fprintf(stderr, "%s: %s\n", what, strerror(rc));
-	exit(1);
-}
-
 /* Wait for every child in pids; returns how many exited with status 0. */
 static int wait_all(const pid_t *pids, long n, const char *what)
 {
@@ -100,11 +79,11 @@ enum how { NO_LOCK, SHARED_MUTEX, ATOMIC };
  */
 static void wait_at_start_line(struct shared *sh, long n)
 {
-	long start = now_ms();
+	long start = lab_now_ms();
 
 	atomic_fetch_add(&sh->ready, 1);
 	while (atomic_load(&sh->ready) < n) {
-		if (now_ms() - start > START_TIMEOUT_MS) {
+		if (lab_now_ms() - start > START_TIMEOUT_MS) {
 			fprintf(stderr, "child %d: the others never came to the start line\n",
 				(int)getpid());
 			exit(1);
@@ -135,7 +114,7 @@ static int count_in_processes(const struct lab_opts *o, enum how how)
 		if (rc == 0)
 			rc = pthread_mutex_init(&sh->lock, &attr);
 		if (rc != 0)
-			die_rc("process-shared mutex init", rc);
+			lab_die_rc("process-shared mutex init", rc);
 		pthread_mutexattr_destroy(&attr);
 	}
 	printf("parent %d: a shared counter at %p (MAP_SHARED); %ld processes each add 1 to it "
@@ -259,7 +238,7 @@ static int variant_pipe(const struct lab_opts *o)
 					break;
 				r.items++;
 				r.sum += item;
-				sleep_ms(1);	/* "process" the item, so that every worker gets some */
+				lab_sleep_ms(1);	/* "process" the item, so that every worker gets some */
 			}
 			if (n != sizeof(item)) {
 				fprintf(stderr, "worker %ld: the queue closed before my sentinel\n",

@@ -289,3 +289,38 @@ void lab_result(const char *key, long long value)
 		fprintf(stderr, "lab_result: cannot write '%s' to OSLAB_RESULT_FD %d: %s\n",
 			key, result_fd, n < 0 ? strerror(errno) : "short write");
 }
+
+long lab_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+void lab_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+struct timespec lab_deadline(clockid_t clock, long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+void lab_die_rc(const char *what, int rc)
+{
+	fprintf(stderr, "%s: %s\n", what, strerror(rc));
+	exit(1);
+}

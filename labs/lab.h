@@ -51,6 +51,7 @@
 #define OSLAB_LAB_H
 
 #include <stddef.h>
+#include <time.h>
 
 /* Every option any lab takes; a lab uses only the ones it declares. */
 struct lab_opts {
@@ -126,5 +127,13 @@ const struct lab_variant *lab_parse(const struct lab *lab, int argc, char **argv
  * Safe to call from any thread or forked child after lab_parse().
  */
 void lab_result(const char *key, long long value);
+
+/* Small helpers about time and errors, which no lesson is about. */
+long lab_now_ms(void);			/* CLOCK_MONOTONIC in milliseconds */
+void lab_sleep_ms(long ms);
+/* An absolute deadline ms from now on clock, for timed waits. */
+struct timespec lab_deadline(clockid_t clock, long ms);
+/* pthread calls return their error instead of setting errno: report, exit 1. */
+void lab_die_rc(const char *what, int rc) __attribute__((noreturn));
 
 #endif /* OSLAB_LAB_H */

@@ -37,42 +37,6 @@
 #define WAIT_TIMEOUT_MS 5000	/* no wait in this lab lasts longer than this */
 #define POLL_MS 1		/* how often we look again while polling */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* An absolute deadline ms from now on clock, for the pthread/sem timed waits. */
-static struct timespec deadline_in(clockid_t clock, long ms)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
-static void die_rc(const char *what, int rc)	/* pthread calls return the error */
-{
-	fprintf(stderr, "%s: %s\n", what, strerror(rc));
-	exit(1);
-}
-
 /* ---- race: no lock, lost updates ------------------------------------------ */
 
 /*
@@ -101,12 +65,12 @@ static int variant_race(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_create(&th[i], NULL, race_thread, (void *)&o->iters);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	printf("counter = %ld, expected %ld: %ld updates lost (%.2f%%)\n", race_counter, expected,
 	       expected - race_counter, 100.0 * (double)(expected - race_counter) / (double)expected);
@@ -147,12 +111,12 @@ static int variant_mutex(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_create(&th[i], NULL, mutex_thread, (void *)&o->iters);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	printf("counter = %ld, expected %ld: %s\n", counter, expected,
 	       counter == expected ? "exact, no update lost" : "WRONG");
@@ -230,10 +194,10 @@ static int variant_recursive(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_mutex_init(&check, &attr);
 	if (rc != 0)
-		die_rc("errorcheck mutex init", rc);
+		lab_die_rc("errorcheck mutex init", rc);
 	rc = pthread_mutex_lock(&check);
 	if (rc != 0)
-		die_rc("pthread_mutex_lock", rc);
+		lab_die_rc("pthread_mutex_lock", rc);
 	int relock = pthread_mutex_lock(&check);
 	printf("an error-checking mutex locked twice by one thread: the second lock returns %s (%s)\n"
 	       "  (a default mutex would wait for itself forever; a recursive one counts)\n",
@@ -246,7 +210,7 @@ static int variant_recursive(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_mutex_init(&rlock, &attr);
 	if (rc != 0)
-		die_rc("recursive mutex init", rc);
+		lab_die_rc("recursive mutex init", rc);
 	pthread_mutexattr_destroy(&attr);
 
 	printf("%ld threads each call add_two() %ld times (lock, add_one() twice, unlock),\n"
@@ -255,12 +219,12 @@ static int variant_recursive(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		rc = pthread_create(&th[i], NULL, recursive_thread, (void *)&o->iters);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	long expected = 2 * o->threads * o->iters;
 	long torn = atomic_load(&torn_reads);
@@ -299,7 +263,7 @@ static int variant_atomic(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_create(&th[i], NULL, atomic_thread, (void *)&o->iters);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	/*
 	 * pthread_join() would sleep in futex() on the thread's TID word (the
@@ -310,11 +274,11 @@ static int variant_atomic(const struct lab_opts *o)
 		int rc, waited = 0;
 
 		while ((rc = pthread_tryjoin_np(th[i], NULL)) == EBUSY && waited < WAIT_TIMEOUT_MS) {
-			sleep_ms(POLL_MS);
+			lab_sleep_ms(POLL_MS);
 			waited += POLL_MS;
 		}
 		if (rc != 0)
-			die_rc("pthread_tryjoin_np", rc);
+			lab_die_rc("pthread_tryjoin_np", rc);
 	}
 	long total = atomic_load(&atomic_counter);
 	printf("counter = %ld, expected %ld: %s; and no futex() call was needed\n", total, expected,
@@ -341,7 +305,7 @@ static struct bqueue {
 /* put: wait while the queue is full, then add and wake one waiting consumer */
 static void queue_put(int item)
 {
-	struct timespec deadline = deadline_in(CLOCK_MONOTONIC, WAIT_TIMEOUT_MS);
+	struct timespec deadline = lab_deadline(CLOCK_MONOTONIC, WAIT_TIMEOUT_MS);
 
 	pthread_mutex_lock(&q.lock);
 	while (q.count == QUEUE_SIZE) {
@@ -361,7 +325,7 @@ static void queue_put(int item)
 /* get: wait while the queue is empty, then take and wake one waiting producer */
 static int queue_get(void)
 {
-	struct timespec deadline = deadline_in(CLOCK_MONOTONIC, WAIT_TIMEOUT_MS);
+	struct timespec deadline = lab_deadline(CLOCK_MONOTONIC, WAIT_TIMEOUT_MS);
 
 	pthread_mutex_lock(&q.lock);
 	while (q.count == 0) {
@@ -408,7 +372,7 @@ static void *consumer(void *p)
 			break;	/* our own stop sign: end cleanly, holding nothing */
 		a->count++;
 		a->sum += item;
-		sleep_ms(1);	/* "process" the item, so the consumers share the work */
+		lab_sleep_ms(1);	/* "process" the item, so the consumers share the work */
 	}
 	printf("consumer %d: got the sentinel after %ld items; exiting\n", a->num + 1, a->count);
 	return NULL;
@@ -433,7 +397,7 @@ static int variant_condvar(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_cond_init(&q.not_empty, &cattr);
 	if (rc != 0)
-		die_rc("queue init", rc);
+		lab_die_rc("queue init", rc);
 	pthread_condattr_destroy(&cattr);
 
 	printf("producers: %ld, putting items 1..%ld into a queue of %d; consumers: %ld\n",
@@ -442,18 +406,18 @@ static int variant_condvar(const struct lab_opts *o)
 		ca[i] = (struct pc_arg){ .num = (int)i };
 		rc = pthread_create(&cth[i], NULL, consumer, &ca[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->producers; i++) {
 		pa[i] = (struct pc_arg){ .num = (int)i, .nthreads = o->producers, .items = o->items };
 		rc = pthread_create(&pth[i], NULL, producer, &pa[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->producers; i++) {
 		rc = pthread_join(pth[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 		produced += pa[i].count;
 	}
 	printf("main: producers done (%ld items); putting one sentinel per consumer\n", produced);
@@ -462,7 +426,7 @@ static int variant_condvar(const struct lab_opts *o)
 	for (long i = 0; i < o->consumers; i++) {
 		rc = pthread_join(cth[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 		printf("main: consumer %ld consumed %ld items\n", i + 1, ca[i].count);
 		consumed += ca[i].count;
 		sum += ca[i].sum;
@@ -486,7 +450,7 @@ static atomic_int inside, max_inside;
 static void *sem_thread(void *p)
 {
 	int num = (int)(intptr_t)p;
-	struct timespec deadline = deadline_in(CLOCK_REALTIME, WAIT_TIMEOUT_MS);
+	struct timespec deadline = lab_deadline(CLOCK_REALTIME, WAIT_TIMEOUT_MS);
 
 	if (sem_timedwait(&slots, &deadline) < 0) {	/* sleeps in futex while 0 */
 		perror("sem_timedwait");
@@ -497,7 +461,7 @@ static void *sem_thread(void *p)
 	while (now > seen && !atomic_compare_exchange_weak(&max_inside, &seen, now))
 		;	/* raise the maximum unless another thread raised it further */
 	printf("thread %d: in the critical section, %d inside now\n", num, now);
-	sleep_ms(50);
+	lab_sleep_ms(50);
 	atomic_fetch_sub(&inside, 1);
 	if (sem_post(&slots) < 0) {
 		perror("sem_post");
@@ -519,12 +483,12 @@ static int variant_semaphore(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_create(&th[i], NULL, sem_thread, (void *)(intptr_t)(i + 1));
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	sem_destroy(&slots);
 	int max = atomic_load(&max_inside);
@@ -553,11 +517,11 @@ static void *reader(void *p)
 		if (atomic_load(&writers_in) != 0)
 			atomic_fetch_add(&violations, 1);
 		(void)table_value;
-		sleep_ms(10);
+		lab_sleep_ms(10);
 		atomic_fetch_sub(&readers_in, 1);
 		atomic_fetch_add(&reads, 1);
 		pthread_rwlock_unlock(&table_lock);
-		sleep_ms(5);	/* between reads, so writers get a turn */
+		lab_sleep_ms(5);	/* between reads, so writers get a turn */
 	}
 	return NULL;
 }
@@ -571,11 +535,11 @@ static void *writer(void *p)
 		if (atomic_fetch_add(&writers_in, 1) != 0 || atomic_load(&readers_in) != 0)
 			atomic_fetch_add(&violations, 1);
 		table_value++;
-		sleep_ms(10);
+		lab_sleep_ms(10);
 		atomic_fetch_sub(&writers_in, 1);
 		atomic_fetch_add(&writes, 1);
 		pthread_rwlock_unlock(&table_lock);
-		sleep_ms(5);
+		lab_sleep_ms(5);
 	}
 	return NULL;
 }
@@ -591,12 +555,12 @@ static int variant_rwlock(const struct lab_opts *o)
 		int rc = pthread_create(&th[n++], NULL, i < o->readers ? reader : writer,
 					(void *)&o->rounds);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < n; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	printf("%ld reads, %ld writes; up to %d readers held the lock together; "
 	       "a writer was never with anyone else: %s\n", atomic_load(&reads), atomic_load(&writes),
@@ -632,16 +596,16 @@ static void *deadlock_thread(void *p)
 	pthread_barrier_wait(&both_hold);	/* make sure the other holds its first lock too */
 
 	/* a plain lock here would wait forever; the timed lock gives up */
-	struct timespec deadline = deadline_in(CLOCK_REALTIME, a->timeout_ms);
-	long start = now_ms();
+	struct timespec deadline = lab_deadline(CLOCK_REALTIME, a->timeout_ms);
+	long start = lab_now_ms();
 	int rc = pthread_mutex_timedlock(a->second, &deadline);
 	if (rc == ETIMEDOUT) {
 		printf("%s: gave up on %s after %ld ms: the other thread holds it and waits for "
-		       "%s, which we hold: a DEADLOCK\n", a->name, a->second_name, now_ms() - start,
+		       "%s, which we hold: a DEADLOCK\n", a->name, a->second_name, lab_now_ms() - start,
 		       a->first_name);
 		atomic_fetch_add(&timeouts, 1);
 	} else if (rc != 0) {
-		die_rc("pthread_mutex_timedlock", rc);
+		lab_die_rc("pthread_mutex_timedlock", rc);
 	}
 	/* keep holding our first lock until both have tried: both must time out */
 	pthread_barrier_wait(&both_tried);
@@ -661,7 +625,7 @@ static void *ordered_thread(void *p)
 
 	for (int i = 0; i < ORDERED_ITERS; i++) {
 		/* both threads take lock1 first, then lock2: nobody can hold the second and wait */
-		struct timespec deadline = deadline_in(CLOCK_REALTIME, a->timeout_ms);
+		struct timespec deadline = lab_deadline(CLOCK_REALTIME, a->timeout_ms);
 		int rc = pthread_mutex_timedlock(&lock1, &deadline);
 		if (rc == 0) {
 			rc = pthread_mutex_timedlock(&lock2, &deadline);
@@ -674,7 +638,7 @@ static void *ordered_thread(void *p)
 		if (rc == ETIMEDOUT)
 			atomic_fetch_add(&timeouts, 1);
 		else if (rc != 0)
-			die_rc("pthread_mutex_timedlock", rc);
+			lab_die_rc("pthread_mutex_timedlock", rc);
 	}
 	return NULL;
 }
@@ -692,18 +656,18 @@ static int variant_deadlock(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_barrier_init(&both_tried, NULL, 2);
 	if (rc != 0)
-		die_rc("pthread_barrier_init", rc);
+		lab_die_rc("pthread_barrier_init", rc);
 
 	printf("step 1: thread A takes lock 1 then lock 2; thread B takes lock 2 then lock 1\n");
 	for (int i = 0; i < 2; i++) {
 		rc = pthread_create(&th[i], NULL, deadlock_thread, &args[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (int i = 0; i < 2; i++) {
 		rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	int deadlock_timeouts = atomic_exchange(&timeouts, 0);
 	printf("step 1: %d of 2 threads timed out: deadlock %s\n", deadlock_timeouts,
@@ -714,12 +678,12 @@ static int variant_deadlock(const struct lab_opts *o)
 	for (int i = 0; i < 2; i++) {
 		rc = pthread_create(&th[i], NULL, ordered_thread, &args[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (int i = 0; i < 2; i++) {
 		rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	int ordered_timeouts = atomic_load(&timeouts);
 	int ordered_ok = ordered_timeouts == 0 && ordered_total == 2 * ORDERED_ITERS;
@@ -820,13 +784,13 @@ static int variant_handoff(const struct lab_opts *o)
 	       o->rounds, (void *)&handoff_word);
 	rc = pthread_create(&th, NULL, handoff_waiter, (void *)&o->rounds);
 	if (rc != 0)
-		die_rc("pthread_create", rc);
+		lab_die_rc("pthread_create", rc);
 	for (int waited = 0; (tid = atomic_load(&waiter_tid)) == 0; waited += POLL_MS) {
 		if (waited >= WAIT_TIMEOUT_MS) {
 			fprintf(stderr, "main: thread B never started\n");
 			exit(1);
 		}
-		sleep_ms(POLL_MS);
+		lab_sleep_ms(POLL_MS);
 	}
 
 	for (unsigned r = 1; r <= o->rounds; r++) {
@@ -841,7 +805,7 @@ static int variant_handoff(const struct lab_opts *o)
 					tid, WAIT_TIMEOUT_MS);
 				exit(1);
 			}
-			sleep_ms(POLL_MS);
+			lab_sleep_ms(POLL_MS);
 			waited += POLL_MS;
 		}
 		printf("main: round %u: B (TID %d) is asleep: state S, blocked in syscall %d (futex) "
@@ -860,11 +824,11 @@ static int variant_handoff(const struct lab_opts *o)
 	/* pthread_join() could add a futex wait of its own: poll instead */
 	int waited = 0;
 	while ((rc = pthread_tryjoin_np(th, NULL)) == EBUSY && waited < WAIT_TIMEOUT_MS) {
-		sleep_ms(POLL_MS);
+		lab_sleep_ms(POLL_MS);
 		waited += POLL_MS;
 	}
 	if (rc != 0)
-		die_rc("pthread_tryjoin_np", rc);
+		lab_die_rc("pthread_tryjoin_np", rc);
 
 	printf("B made %ld FUTEX_WAIT_PRIVATE calls (%ld timed out), main made %ld "
 	       "FUTEX_WAKE_PRIVATE calls that woke %ld: all on %p.\n"

@@ -35,14 +35,6 @@
 #define BACKLOG 128		/* pending connections the kernel queues for accept(): > MAX_CLIENTS */
 #define IO_TIMEOUT_MS 5000	/* safety timeout for accept() and every recv() */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Set a receive timeout on fd: recv() and accept() then fail with EAGAIN after ms. */
 static void set_recv_timeout(int fd, long ms)
 {
@@ -87,7 +79,7 @@ static int serve_connection(int conn, long num)
 	char buf[256];
 	size_t used = 0;
 	int replies = 0;
-	long start = now_ms();
+	long start = lab_now_ms();
 
 	for (;;) {
 		ssize_t n = recv(conn, buf + used, sizeof(buf) - 1 - used, 0);
@@ -101,7 +93,7 @@ static int serve_connection(int conn, long num)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			printf("server pid %d tid %d: connection %ld: no data for %ld ms: recv failed with "
 			       "EAGAIN (%s); closing the idle connection\n", (int)getpid(), (int)gettid(),
-			       num, now_ms() - start, strerror(errno));
+			       num, lab_now_ms() - start, strerror(errno));
 			return -1;
 		}
 		if (n < 0) {
@@ -335,14 +327,14 @@ static void run_timeout_client(int port, long k, long server_timeout_ms)
 		if (i == 1) {
 			/* stay idle, but wait longer than the server does */
 			set_recv_timeout(fd, 4 * server_timeout_ms);
-			long start = now_ms();
+			long start = lab_now_ms();
 			ssize_t n;
 			do
 				n = recv(fd, buf, sizeof(buf), 0);
 			while (n < 0 && errno == EINTR);
 			if (n == 0) {
 				printf("client: connection 1: sent nothing; the server closed it after "
-				       "%ld ms (recv returned 0)\n", now_ms() - start);
+				       "%ld ms (recv returned 0)\n", lab_now_ms() - start);
 			} else {
 				printf("client: connection 1: expected the server to close it, "
 				       "recv gave %zd (%s)\n", n, n < 0 ? strerror(errno) : "data");

@@ -30,27 +30,6 @@
 #define MAX_TASKS 10000		/* --tasks limit */
 #define POOL_TIMEOUT_MS 10000	/* the pool's results must all come within this */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void die_rc(const char *what, int rc)	/* pthread calls return the error */
-{
-	fprintf(stderr, "%s: %s\n", what, strerror(rc));
-	exit(1);
-}
-
 /* ---- basic: create and join N named threads ------------------------------ */
 
 struct basic_arg {
@@ -68,7 +47,7 @@ static void *basic_thread(void *p)
 	/* naming ourselves is a prctl(PR_SET_NAME); it shows in ps, top and the trace */
 	int rc = pthread_setname_np(pthread_self(), name);
 	if (rc != 0)
-		die_rc("pthread_setname_np", rc);
+		lab_die_rc("pthread_setname_np", rc);
 	a->tid = gettid();
 	a->pid = getpid();
 	printf("%s: my TID is %d, my PID is %d (shared with main), my stack is near %p\n",
@@ -88,12 +67,12 @@ static int variant_basic(const struct lab_opts *o)
 		args[i] = (struct basic_arg){ .num = (int)i + 1 };
 		int rc = pthread_create(&th[i], NULL, basic_thread, &args[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	/* every TID is different from main's and from each other's */
 	for (long i = 0; i < o->threads; i++) {
@@ -137,11 +116,11 @@ static int variant_tid(const struct lab_opts *o)
 	       (int)getpid(), (int)gettid());
 	int rc = pthread_barrier_init(&tid_barrier, NULL, (unsigned)o->threads + 1);
 	if (rc != 0)
-		die_rc("pthread_barrier_init", rc);
+		lab_die_rc("pthread_barrier_init", rc);
 	for (long i = 0; i < o->threads; i++) {
 		rc = pthread_create(&th[i], NULL, tid_thread, (void *)(intptr_t)(i + 1));
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	pthread_barrier_wait(&tid_barrier);	/* all threads have printed */
 
@@ -166,7 +145,7 @@ static int variant_tid(const struct lab_opts *o)
 	for (long i = 0; i < o->threads; i++) {
 		rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	pthread_barrier_destroy(&tid_barrier);
 	printf("main: %d tasks = main + %ld threads; \"PID\" is the thread group, "
@@ -189,7 +168,7 @@ static void *daemon_thread(void *p)
 	for (int tick = 1;; tick++) {	/* forever: nobody will stop us but exit() */
 		printf("daemon thread %ld (TID %d): still running, tick %d\n", num, (int)gettid(), tick);
 		atomic_fetch_add(&daemon_ticks, 1);
-		sleep_ms(100);
+		lab_sleep_ms(100);
 	}
 	return NULL;
 }
@@ -203,20 +182,20 @@ static int variant_detached(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (rc != 0)
-		die_rc("pthread_attr", rc);
+		lab_die_rc("pthread_attr", rc);
 	for (long i = 0; i < o->threads; i++) {
 		pthread_t th;
 
 		rc = pthread_create(&th, &attr, daemon_thread, (void *)(intptr_t)(i + 1));
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	pthread_attr_destroy(&attr);
 
 	/* let them all get going, then give them o->ms to run */
 	for (int waited = 0; atomic_load(&daemons_running) < o->threads && waited < 5000; waited++)
-		sleep_ms(1);
-	sleep_ms(o->ms);
+		lab_sleep_ms(1);
+	lab_sleep_ms(o->ms);
 	long ticks = atomic_load(&daemon_ticks);
 	int running = atomic_load(&daemons_running);
 	printf("main: after %ld ms, %d detached threads are still running (%ld ticks so far)\n",
@@ -234,27 +213,27 @@ static void *sleep_thread(void *p)
 {
 	long ms = (long)(intptr_t)p;
 
-	sleep_ms(ms);	/* a nanosleep() system call: this thread alone is blocked */
+	lab_sleep_ms(ms);	/* a nanosleep() system call: this thread alone is blocked */
 	return NULL;
 }
 
 static int variant_sleep(const struct lab_opts *o)
 {
 	pthread_t th[MAX_THREADS];
-	long start = now_ms();
+	long start = lab_now_ms();
 
 	printf("main: %ld threads will each sleep %ld ms\n", o->threads, o->ms);
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_create(&th[i], NULL, sleep_thread, (void *)(intptr_t)o->ms);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 	for (long i = 0; i < o->threads; i++) {
 		int rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
-	long elapsed = now_ms() - start;
+	long elapsed = lab_now_ms() - start;
 	printf("main: all %ld threads done after %ld ms of wall time, not %ld ms: "
 	       "they slept at the same time\n", o->threads, elapsed, o->threads * o->ms);
 	lab_result("elapsed_ms", elapsed);
@@ -309,7 +288,7 @@ static void *pool_worker(void *p)
 		pthread_mutex_unlock(&pool->lock);
 
 		/* the work, done without the lock so the other workers can proceed */
-		sleep_ms(10 * ((f->input * 7) % 5));	/* uneven durations: out-of-order completion */
+		lab_sleep_ms(10 * ((f->input * 7) % 5));	/* uneven durations: out-of-order completion */
 		f->result = f->input * f->input;
 		f->worker = a->num;
 
@@ -348,14 +327,14 @@ static int variant_pool(const struct lab_opts *o)
 	if (rc == 0)
 		rc = pthread_cond_init(&pool.done, &cattr);
 	if (rc != 0)
-		die_rc("pool init", rc);
+		lab_die_rc("pool init", rc);
 
 	printf("main: a pool of %ld worker threads squares %ld numbers\n", o->workers, o->tasks);
 	for (long i = 0; i < o->workers; i++) {
 		args[i] = (struct worker_arg){ &pool, (int)i + 1 };
 		rc = pthread_create(&th[i], NULL, pool_worker, &args[i]);
 		if (rc != 0)
-			die_rc("pthread_create", rc);
+			lab_die_rc("pthread_create", rc);
 	}
 
 	/* submit: each task gets a future; a worker will fill it in */
@@ -395,7 +374,7 @@ static int variant_pool(const struct lab_opts *o)
 	for (long i = 0; i < o->workers; i++) {
 		rc = pthread_join(th[i], NULL);
 		if (rc != 0)
-			die_rc("pthread_join", rc);
+			lab_die_rc("pthread_join", rc);
 	}
 	printf("main: %ld of %ld results correct; the pool is shut down\n", ok, o->tasks);
 	lab_result("results", got);
