@@ -243,8 +243,8 @@ static int sys_bpf(enum bpf_cmd cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
-/* Does process pid hold BPF program id (an fd of the program or of its link)? */
-static bool holds_prog(pid_t pid, __u32 id)
+/* Does process pid hold BPF link id (an open fd of it)? */
+static bool holds_link(pid_t pid, __u32 id)
 {
 	char path[64], line[128], fdinfo[320];
 	struct dirent *de;
@@ -262,7 +262,7 @@ static bool holds_prog(pid_t pid, __u32 id)
 		snprintf(fdinfo, sizeof(fdinfo), "%s/%s", path, de->d_name);
 		f = fopen(fdinfo, "re");
 		while (f && !found && fgets(line, sizeof(line), f))
-			found = sscanf(line, "prog_id: %u", &v) == 1 && v == id;
+			found = sscanf(line, "link_id: %u", &v) == 1 && v == id;
 		if (f)
 			fclose(f);
 	}
@@ -271,43 +271,78 @@ static bool holds_prog(pid_t pid, __u32 id)
 	return found;
 }
 
+/* Fill info for the BPF object id of a kind (programs or links); 0 on success. */
+static int bpf_info(enum bpf_cmd get_fd, __u32 id, void *info, __u32 size)
+{
+	union bpf_attr attr;
+	int fd, err;
+
+	memset(&attr, 0, sizeof(attr));
+	if (get_fd == BPF_PROG_GET_FD_BY_ID)
+		attr.prog_id = id;
+	else
+		attr.link_id = id;
+	fd = sys_bpf(get_fd, &attr);
+	if (fd < 0)
+		return -1;
+	memset(info, 0, size);
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = size;
+	attr.info.info = (__u64)(unsigned long)info;
+	err = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
+	close(fd);
+	return err;
+}
+
 /*
  * Another tracer (an oslab test, bpftrace, perf) hooks every syscall on the
  * machine, the untraced baseline's as well as ours, so a run beside one is
- * not clean.  Counts the BPF programs of the tracing kinds loaded now that
- * process own (the tracer under test, or 0) does not hold.
+ * not clean.
+ *
+ * BPF programs of the tracing kinds loaded now, attached or not: before a
+ * run there must be none, not even the last run's, which the kernel frees a
+ * little after the tracer has closed them.
  */
-static int foreign_tracers(pid_t own)
+static int tracing_programs(void)
 {
 	struct bpf_prog_info info;
-	union bpf_attr attr;
-	__u32 id = 0;
-	int n = 0, fd;
+	union bpf_attr attr = {0};
+	int n = 0;
 
-	for (;;) {
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(BPF_PROG_GET_NEXT_ID, &attr))
-			return n;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.prog_id = id;
-		fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (__u64)(unsigned long)&info;
-		if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) &&
+	while (!sys_bpf(BPF_PROG_GET_NEXT_ID, &attr)) {
+		attr.start_id = attr.next_id;
+		if (!bpf_info(BPF_PROG_GET_FD_BY_ID, attr.next_id, &info, sizeof(info)) &&
 		    (info.type == BPF_PROG_TYPE_KPROBE || info.type == BPF_PROG_TYPE_TRACEPOINT ||
 		     info.type == BPF_PROG_TYPE_RAW_TRACEPOINT ||
-		     info.type == BPF_PROG_TYPE_TRACING || info.type == BPF_PROG_TYPE_PERF_EVENT) &&
-		    !(own > 0 && holds_prog(own, id)))
+		     info.type == BPF_PROG_TYPE_TRACING || info.type == BPF_PROG_TYPE_PERF_EVENT))
 			n++;
-		close(fd);
 	}
+	return n;
+}
+
+/*
+ * During a run: tracing links (attached programs) that the tracer under test
+ * (process own, 0 for none) does not hold.  A link's id goes when its last
+ * fd closes, so the tracer's own links vanish with it, unlike its programs.
+ */
+static int foreign_links(pid_t own)
+{
+	struct bpf_link_info info;
+	union bpf_attr attr = {0};
+	int n = 0;
+
+	while (!sys_bpf(BPF_LINK_GET_NEXT_ID, &attr)) {
+		attr.start_id = attr.next_id;
+		if (!bpf_info(BPF_LINK_GET_FD_BY_ID, attr.next_id, &info, sizeof(info)) &&
+		    (info.type == BPF_LINK_TYPE_RAW_TRACEPOINT ||
+		     info.type == BPF_LINK_TYPE_TRACING || info.type == BPF_LINK_TYPE_PERF_EVENT ||
+		     info.type == BPF_LINK_TYPE_KPROBE_MULTI ||
+		     info.type == 12 /* BPF_LINK_TYPE_UPROBE_MULTI, Linux 6.6 */) &&
+		    !(own > 0 && holds_link(own, attr.next_id)))
+			n++;
+	}
+	return n;
 }
 
 static int patience_ms = PATIENCE_MS; /* what is left of it */
@@ -318,7 +353,7 @@ static bool wait_quiet(void)
 {
 	struct timespec poll = {0, QUIET_POLL_MS * 1000000L};
 
-	for (int waited = 0; foreign_tracers(0); waited += QUIET_POLL_MS) {
+	for (int waited = 0; tracing_programs(); waited += QUIET_POLL_MS) {
 		if (waited >= QUIET_WAIT_MS || patience_ms <= 0)
 			return false;
 		nanosleep(&poll, NULL);
@@ -384,7 +419,7 @@ static int run_cmd(char *const argv[], const char *errfile, bool trace_exit, str
 		w = wait4(-1, &status, __WALL, &ru);
 		if (w < 0 && errno == EINTR) {
 			/* the tracer under test is pid itself, or nothing */
-			if (foreign_tracers(trace_exit ? pid : 0))
+			if (foreign_links(trace_exit ? pid : 0))
 				r->disturbed = true;
 			continue;
 		}
@@ -399,7 +434,7 @@ static int run_cmd(char *const argv[], const char *errfile, bool trace_exit, str
 
 			if (w == pid) {
 				r->rss_kb = vmhwm_kb(pid);
-				if (foreign_tracers(pid))
+				if (foreign_links(pid))
 					r->disturbed = true;
 			}
 			ptrace(PTRACE_CONT, w, 0, 0);
