@@ -126,7 +126,8 @@ void log_event(void *ctx, const struct event *ev, size_t size)
 	struct event *enter = NULL;
 	size_t text, text_end;
 
-	if (size < sizeof(*ev))
+	/* the chunks the header announces must lie inside the record */
+	if (size < sizeof(*ev) || ev->data_len > size - sizeof(*ev))
 		return;
 	if (ev->type == EV_ENTER) {
 		keep_enter(l, ev, size);

@@ -386,7 +386,8 @@ void timeline_event(struct timeline *tl, const void *rec, size_t size)
 	case EV_SYSCALL:
 	case EV_ENTER:
 	case EV_EXIT:
-		if (size < sizeof(*ev))
+		/* the chunks the header announces must lie inside the record */
+		if (size < sizeof(*ev) || ev->data_len > size - sizeof(*ev))
 			return;
 		break;
 	case EV_SWITCH:
