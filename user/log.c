@@ -80,7 +80,8 @@ static struct event *take_enter(struct log *l, const struct event *ev)
 
 static void put_prefix(struct log *l, struct strbuf *sb, const struct event *ev)
 {
-	int64_t ns = (int64_t)ev->ts + l->realtime_offset_ns;
+	/* added unsigned: a corrupt record's ts must not overflow an int64_t */
+	int64_t ns = (int64_t)(ev->ts + (uint64_t)l->realtime_offset_ns);
 	time_t secs = ns / 1000000000;
 	struct tm tm;
 
