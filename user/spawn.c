@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,10 @@ static void child(int errfd, const char *path, char *const argv[], const sigset_
 		err = errno;
 		goto fail;
 	}
+	/* ambient capabilities (CAP_BPF and CAP_PERFMON given to oslab by setpriv
+	 * or systemd's AmbientCapabilities=) would pass through execve to the
+	 * command; it gets none.  Fails only where there are none (Linux < 4.3). */
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	raise(SIGSTOP);
 	execve(path, argv, environ);
