@@ -498,8 +498,9 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	struct run_state s = { .sfd = -1, .ep = -1 };
 	struct log lg = { .time = o->time, .durations = o->durations, .quiet = o->quiet };
 	struct sinks sinks = { 0 };
-	FILE *out = NULL, *json = NULL;
+	FILE *out = NULL, *json = NULL, *pf;
 	char path[PATH_MAX], err[256];
+	bool made_perfetto = false;
 	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -519,6 +520,15 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 		return -1;
 	if (o->jsonfile && !(json = fopen_as_user(o->jsonfile, "w")))
 		goto out;
+	/* the Perfetto file is written at the end: find out now that it can be */
+	if (o->perfetto) {
+		bool existed = !access(o->perfetto, F_OK);
+
+		if (!(pf = fopen_as_user(o->perfetto, "w")))
+			goto out;
+		fclose(pf);
+		made_perfetto = !existed;
+	}
 	lg.out = o->log ? (out ? out : stderr) : NULL;
 	lg.json = json && o->log ? json : NULL;
 	log_init(&lg);
@@ -572,6 +582,8 @@ out:
 	if (ret) {
 		timeline_free(r->timeline);
 		r->timeline = NULL;
+		if (made_perfetto)	/* nothing written: no empty file to refuse next time */
+			unlink(o->perfetto);
 	}
 	collector_close(s.c);
 	if (s.ep >= 0)
