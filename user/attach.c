@@ -40,9 +40,9 @@ int attach_parse(const char *list, pid_t pids[ATTACH_MAX], size_t *n)
 	return 0;
 }
 
-/* Field 9 of /proc/PID/stat, the task's flags; the comm before it may hold
- * spaces and parentheses, so parse from the last ')'. */
-static int task_flags(pid_t pid, unsigned long *flags, char *comm, size_t len)
+/* Fields 3 and 9 of /proc/PID/stat, the task's state and flags; the comm
+ * before them may hold spaces and parentheses, so parse from the last ')'. */
+static int task_flags(pid_t pid, char *state, unsigned long *flags, char *comm, size_t len)
 {
 	char path[64], buf[1024], *close;
 	FILE *f;
@@ -56,27 +56,53 @@ static int task_flags(pid_t pid, unsigned long *flags, char *comm, size_t len)
 	fclose(f);
 	buf[n] = '\0';
 	close = strrchr(buf, ')');
-	if (!close || sscanf(close + 2, "%*c %*d %*d %*d %*d %*d %lu", flags) != 1)
+	if (!close || sscanf(close + 2, "%c %*d %*d %*d %*d %*d %lu", state, flags) != 2)
 		return -1;
 	snprintf(comm, len, "%.*s", (int)(close - strchr(buf, '(') - 1), strchr(buf, '(') + 1);
 	return 0;
 }
 
+/* Threads: in /proc/PID/status, the threads not yet reaped (0 if unknown). */
+static int threads_of(pid_t pid)
+{
+	char path[64], line[256];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 int attach_check(pid_t pid)
 {
 	unsigned long flags;
-	char comm[64];
+	char comm[64], state;
 
 	if (pid == getpid()) {
 		fprintf(stderr, "oslab: %d is oslab itself; give the pid of another process\n", pid);
 		return -1;
 	}
-	if (task_flags(pid, &flags, comm, sizeof(comm))) {
+	if (task_flags(pid, &state, &flags, comm, sizeof(comm))) {
 		fprintf(stderr, "oslab: no process %d (see ps or pgrep for running processes)\n", pid);
 		return -1;
 	}
 	if (flags & PF_KTHREAD) {
 		fprintf(stderr, "oslab: %d (%s) is a kernel thread; oslab traces user processes\n",
+			pid, comm);
+		return -1;
+	}
+	/* a zombie main thread with no other thread left: the process is gone
+	 * (one whose main thread called pthread_exit is a zombie too, but its
+	 * other threads still run and count) */
+	if ((state == 'Z' || state == 'X') && threads_of(pid) <= 1) {
+		fprintf(stderr, "oslab: %d (%s) has exited: a zombie until its parent waits for it\n",
 			pid, comm);
 		return -1;
 	}
