@@ -113,6 +113,17 @@ void procs_build(struct procs *p)
 			p->ulock_total[u] += t->ulocks[u];
 		}
 	}
+	/* an orphan outlived its parent (the newest earlier process with its
+	 * ppid) and was adopted by a subreaper, oslab, or init */
+	for (size_t i = 0; i < p->n_procs; i++) {
+		struct proc *pr = &p->procs[i];
+		const struct proc *parent = NULL;
+
+		for (size_t j = 0; j < i; j++)
+			if (p->procs[j].pid == pr->ppid)
+				parent = &p->procs[j];
+		pr->orphan = parent && parent->exited && (!pr->exited || pr->end_ns > parent->end_ns);
+	}
 }
 
 const char *procs_origin_name(unsigned origin)

@@ -20,6 +20,7 @@ struct proc {
 	uint64_t clone_flags;
 	unsigned threads;		/* every thread it had, the first included */
 	int exited;			/* its last thread exited */
+	int orphan;			/* its parent process exited while it still ran */
 	int exit_code;			/* wait(2) status, when exited */
 	uint64_t start_ns, end_ns;
 	uint64_t cpu_ns;

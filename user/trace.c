@@ -683,6 +683,7 @@ static void json_report(FILE *f, const struct trace_result *r)
 			sb_puts(&j, ",\"exit_code\":null");
 		if (pr->exited && WIFSIGNALED(pr->exit_code))
 			json_kv_str(&j, "signal", signal_name(WTERMSIG(pr->exit_code)) ?: "?");
+		sb_puts(&j, pr->orphan ? ",\"orphan\":true" : ",\"orphan\":false");
 		json_kv_uint(&j, "cpu_ns", pr->cpu_ns);
 		json_kv_uint(&j, "lifetime_ns", pr->end_ns > pr->start_ns ? pr->end_ns - pr->start_ns : 0);
 		json_kv_uint(&j, "nvcsw", pr->nvcsw);

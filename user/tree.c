@@ -34,6 +34,8 @@ static void print_thread(FILE *f, const struct thread *t, const struct proc *pr,
 		sb_puts(&end, t->tid == pr->pid ? "exited" : "thread exited");
 	else
 		sb_puts(&end, "running");
+	if (t->tid == pr->pid && pr->orphan)
+		sb_puts(&end, " (orphan)");
 	/* processes indented under their parent, threads under their process
 	 * ("└" is one column but three bytes: printf pads by bytes) */
 	if (t->tid == pr->pid)
