@@ -28,9 +28,12 @@
  *    from /proc/PID/status.  The stop costs tens of microseconds; that time is
  *    measured and taken out of the wall time;
  *  - another tracer running beside a run (an oslab test, bpftrace, perf) hooks
- *    every syscall on the machine, so the harness waits until no other
- *    tracing BPF program is loaded, looks again every 100 ms during the run,
- *    and runs a disturbed run again (up to 3 times; then it is marked *).
+ *    every syscall on the machine, and other work takes CPU time on a small
+ *    machine, so before each run the harness waits until no tracing BPF
+ *    program is loaded and the CPUs are idle; during the run it looks for
+ *    other tracers' links every 100 ms and, after it, for CPU time that the
+ *    run's own processes did not use (/proc/stat against wait4's rusage); a
+ *    disturbed run is run again (up to 3 times; then it is marked *).
  *
  * With --quick it is a smoke test: fewer runs and smaller sizes, no targets,
  * but every count is still checked exactly and any failure exits 1.
@@ -64,7 +67,9 @@
 #define MAX_EXPECT    3		   /* syscalls with an exact expected count per workload */
 #define NSEC	      1000000000LL /* ns per second */
 #define OUT_MAX	      1024	   /* length of the output directory name */
-#define QUIET_POLL_MS 20	   /* how often to look for other tracers */
+#define QUIET_POLL_MS 100	   /* how often to look for other tracers and work */
+#define IDLE_MAX_NS   20000000LL   /* CPU time in one poll that still counts as idle */
+#define BUSY_MIN_NS   30000000LL   /* others' CPU time that disturbs a run (or 10% of it) */
 #define QUIET_WAIT_MS 10000	   /* how long to wait for them before a run */
 #define PATIENCE_MS   120000	   /* all the waiting one benchmark may do */
 #define WATCH_MS      100	   /* how often to look for them during a run */
@@ -349,17 +354,40 @@ static int patience_ms = PATIENCE_MS; /* what is left of it */
 
 /* Wait up to QUIET_WAIT_MS for other tracers (and the last run's, which the
  * kernel frees a little after it exits) to go; false if one is still there. */
+/* CPU time the machine has spent busy, all CPUs together, in ns (/proc/stat). */
+static long long busy_ns(void)
+{
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "re");
+	int n;
+
+	if (!f)
+		return 0;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n != 8)
+		return 0;
+	/* user nice system idle iowait irq softirq steal: all but idle and iowait */
+	return (long long)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) * (NSEC / sysconf(_SC_CLK_TCK));
+}
+
+/* Wait up to QUIET_WAIT_MS until no tracing program is loaded and the CPUs
+ * are idle for a poll; false if they never were. */
 static bool wait_quiet(void)
 {
 	struct timespec poll = {0, QUIET_POLL_MS * 1000000L};
 
-	for (int waited = 0; tracing_programs(); waited += QUIET_POLL_MS) {
-		if (waited >= QUIET_WAIT_MS || patience_ms <= 0)
-			return false;
+	for (int waited = 0;; waited += QUIET_POLL_MS) {
+		long long busy = busy_ns();
+
 		nanosleep(&poll, NULL);
 		patience_ms -= QUIET_POLL_MS;
+		if (!tracing_programs() && busy_ns() - busy <= IDLE_MAX_NS)
+			return true;
+		if (waited >= QUIET_WAIT_MS || patience_ms <= 0)
+			return false;
 	}
-	return true;
 }
 
 static void on_alarm(int sig)
@@ -377,6 +405,7 @@ static int run_cmd(char *const argv[], const char *errfile, bool trace_exit, str
 	struct itimerval watch = {{0, WATCH_MS * 1000}, {0, WATCH_MS * 1000}}, off = {0};
 	long long t0, stop_ns = 0;
 	int sync[2], status = -1;
+	long long busy = busy_ns(), others;
 	struct rusage ru;
 	pid_t pid, w;
 	char go;
@@ -446,6 +475,11 @@ static int run_cmd(char *const argv[], const char *errfile, bool trace_exit, str
 		}
 	}
 	r->wall_ns = now_ns() - t0 - stop_ns;
+	/* CPU time that neither this process tree nor an idle machine spent */
+	others = busy_ns() - busy - (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NSEC -
+		 (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+	if (w > 0 && others > BUSY_MIN_NS && others > r->wall_ns / 10)
+		r->disturbed = true;
 	setitimer(ITIMER_REAL, &off, NULL);
 	return w < 0 ? -1 : status;
 }
@@ -803,8 +837,8 @@ static void print_legend(const struct config *c)
 	       "net = the same after taking out what the mode adds to /bin/true (start-up);\n"
 	       "events = traced syscalls (oslab -c: its JSON summary; -o: log lines + lost;\n"
 	       "strace: one extra untimed strace -f -c run); lost = worst run; RSS = the\n"
-	       "tracer's own peak (VmHWM at exit), worst run; * = some run had another\n"
-	       "tracing BPF program beside it (%s).\n\n",
+	       "tracer's own peak (VmHWM at exit), worst run; * = another tracer or other\n"
+	       "work ran beside some run (%s).\n\n",
 	       c->quick ? "--quick does not look" : "in every try, each after a wait for quiet");
 }
 
