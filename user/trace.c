@@ -257,12 +257,16 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 			return 0;
 		case '?':
 		default:
-			if (optopt && strchr("eospd", optopt))
+			if (optopt && optopt < 256 && strchr("eospd", optopt))
 				fprintf(stderr, "oslab: option -%c needs an argument; "
 						"try 'oslab trace --help'\n", optopt);
 			else if (optopt && optopt < 256)
 				fprintf(stderr, "oslab: unknown option '-%c'; try 'oslab trace --help'\n",
 					optopt);
+			else if (optopt && strchr(argv[optind - 1], '='))	/* --tree=x */
+				fprintf(stderr, "oslab: option '%.*s' takes no argument; try 'oslab trace "
+						"--help'\n", (int)strcspn(argv[optind - 1], "="),
+					argv[optind - 1]);
 			else if (optopt)
 				fprintf(stderr, "oslab: option '%s' needs an argument; try 'oslab trace "
 						"--help'\n", argv[optind - 1]);
