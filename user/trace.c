@@ -378,17 +378,25 @@ static int setup_epoll(struct run_state *s)
 	return 0;
 }
 
+/* A thread_fn: send the signal in ctx to the thread's process. */
+static void signal_process(void *ctx, const struct thread *t)
+{
+	if (t->tgid != (uint32_t)getpid())
+		kill(t->tgid, *(const int *)ctx);
+}
+
 /*
  * Collect until the command and all its descendants have exited.  The first
- * SIGINT/SIGTERM goes on to the command and stops the wait for descendants;
- * a second one kills the command.
+ * SIGINT/SIGTERM goes on to every process of the traced tree, as Ctrl-C in
+ * a terminal would, so that none is left running; a second one kills them
+ * all; a third stops the wait.
  */
 static void collect(struct run_state *s, pid_t cmd, int *status)
 {
 	bool cmd_done = false, all_done = false;
 	int interrupts = 0;
 
-	while (!all_done && !(cmd_done && interrupts)) {
+	while (!all_done && interrupts < 3) {
 		struct epoll_event ev[2];
 		struct signalfd_siginfo si;
 		int n = epoll_wait(s->ep, ev, 2, POLL_MS);
@@ -397,10 +405,13 @@ static void collect(struct run_state *s, pid_t cmd, int *status)
 			break;
 		collector_consume(s->c);
 		while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+			int sig = interrupts ? SIGKILL : (int)si.ssi_signo;
+
 			if (si.ssi_signo == SIGCHLD)
 				continue;
 			if (!cmd_done)
-				kill(cmd, interrupts ? SIGKILL : (int)si.ssi_signo);
+				kill(cmd, sig);
+			collector_live_threads(s->c, signal_process, &sig);
 			interrupts++;
 		}
 		reap(cmd, &cmd_done, status, &all_done);
