@@ -238,6 +238,31 @@ static void read_comm(pid_t tgid, pid_t tid, char comm[TASK_COMM_LEN])
 	fclose(f);
 }
 
+/* A running process's program and where its text is (field 26 of stat,
+ * startcode): what exec would have told the probes, for naming its futex
+ * words by symbol.  A command about to exec gets both again at its exec. */
+static void read_exe(pid_t tgid, struct thread *t)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", tgid);
+	n = readlink(path, t->exe, sizeof(t->exe) - 1);
+	t->exe[n > 0 ? n : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/stat", tgid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strrchr(buf, ')');
+	if (p)
+		sscanf(p + 2, "%*c" "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s"
+			      " %*s %*s %*s %*s %*s %*s %llu", (unsigned long long *)&t->start_code);
+}
+
 int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, unsigned origin)
 {
 	struct thread t = {
@@ -246,6 +271,7 @@ int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, uns
 	};
 
 	read_comm(tgid, tid, t.comm);
+	read_exe(tgid, &t);
 	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.threads), &t.tid, &t, BPF_ANY)) {
 		fprintf(stderr, "oslab: failed to follow %d: %s\n", tid, strerror(errno));
 		return -1;
