@@ -378,6 +378,12 @@ static int setup_epoll(struct run_state *s)
 	return 0;
 }
 
+static void no_op(void *ctx, const struct thread *t)
+{
+	(void)ctx;
+	(void)t;
+}
+
 /* A thread_fn: send the signal in ctx to the thread's process. */
 static void signal_process(void *ctx, const struct thread *t)
 {
@@ -415,6 +421,11 @@ static void collect(struct run_state *s, pid_t cmd, int *status)
 			interrupts++;
 		}
 		reap(cmd, &cmd_done, status, &all_done);
+		/* a child oslab did not start (a shell's >(...) inherited through
+		 * exec) is no descendant: the tree is done when the command is
+		 * reaped and the probes follow no task any more */
+		if (cmd_done && !all_done && collector_live_threads(s->c, no_op, NULL) == 0)
+			all_done = true;
 	}
 	collector_consume(s->c);
 }
