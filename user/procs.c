@@ -16,7 +16,14 @@ void procs_add_thread(void *ctx, const struct thread *t)
 		exit(1);
 	}
 	p->threads = v;
-	p->threads[p->n_threads++] = *t;
+	v = &p->threads[p->n_threads++];
+	*v = *t;
+	/* the program chose its name (its file's, or prctl PR_SET_NAME): control
+	 * characters become '?', as ps shows them, so that no report can send
+	 * an escape sequence to the terminal */
+	for (char *c = v->comm; c < v->comm + sizeof(v->comm) && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 }
 
 static int by_start(const void *a, const void *b)
