@@ -85,12 +85,14 @@ static const struct thread *leader(const struct procs *p, uint32_t tgid)
 
 void locks_finish(struct locks *l, const struct procs *p)
 {
-	qsort(l->v, l->n, sizeof(*l->v), by_blocked);
+	if (l->n)	/* no futex word: v is NULL, which qsort may not get */
+		qsort(l->v, l->n, sizeof(*l->v), by_blocked);
 	for (size_t i = 0; i < l->n; i++) {
 		struct lock *lk = &l->v[i];
 		const struct thread *t = leader(p, lk->w.tgid);
 
-		qsort(lk->threads, lk->n_threads, sizeof(*lk->threads), by_waits);
+		if (lk->n_threads)	/* none when the per-thread map was full */
+			qsort(lk->threads, lk->n_threads, sizeof(*lk->threads), by_waits);
 		if (t)
 			elf_symbolize(t->exe, t->start_code, lk->w.uaddr, lk->name, sizeof(lk->name));
 	}

@@ -31,7 +31,8 @@ static int by_open(const void *a, const void *b)
 
 void sockets_finish(struct sockets *s)
 {
-	qsort(s->v, s->n, sizeof(*s->v), by_open);
+	if (s->n)	/* no socket: v is NULL, which qsort may not get */
+		qsort(s->v, s->n, sizeof(*s->v), by_open);
 }
 
 static const char *state_name(unsigned state)
