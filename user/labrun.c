@@ -420,6 +420,6 @@ int cmd_run(int argc, char **argv)
 	if (e.json)
 		fclose(e.json);
 	free(run.kv);
-	procs_free(&r.procs);
+	trace_result_free(&r);
 	return e.failed ? 1 : 0;
 }
