@@ -120,7 +120,7 @@ void print_ret(struct strbuf *sb, long long ret)
 	int err;
 
 	if (ret >= 0 || ret < -4095) {
-		sb_printf(sb, "%lld", ret);
+		sb_put_i64(sb, ret);
 		return;
 	}
 	err = -ret;

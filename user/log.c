@@ -85,7 +85,9 @@ static void put_prefix(struct log *l, struct strbuf *sb, const struct event *ev)
 	time_t secs = ns / 1000000000;
 	struct tm tm;
 
-	sb_printf(sb, "[pid %u] ", ev->tid);
+	sb_puts(sb, "[pid ");
+	sb_put_u64(sb, ev->tid);
+	sb_put(sb, "] ", 2);
 	if (l->time == LOG_TIME_NONE)
 		return;
 	if (l->time == LOG_TIME_EPOCH) {

@@ -62,15 +62,22 @@ void sb_puts(struct strbuf *sb, const char *s)
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 
+	sb_grow(sb, 64);	/* most pieces fit: format once, again only if not */
+	room = sb->cap - sb->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	sb_grow(sb, n);
-	vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		sb_grow(sb, n);
+		vsnprintf(sb->buf + sb->len, n + 1, fmt, ap);
+	}
 	sb->len += n;
 }
 
@@ -86,4 +93,24 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 const char *sb_str(const struct strbuf *sb)
 {
 	return sb->buf ? sb->buf : "";
+}
+
+void sb_put_u64(struct strbuf *sb, unsigned long long v)
+{
+	char tmp[20], *p = tmp + sizeof(tmp);
+
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	sb_put(sb, p, tmp + sizeof(tmp) - p);
+}
+
+void sb_put_i64(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		sb_putc(sb, '-');
+		sb_put_u64(sb, -(unsigned long long)v);
+		return;
+	}
+	sb_put_u64(sb, v);
 }

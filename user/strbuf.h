@@ -26,6 +26,9 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_put(struct strbuf *sb, const void *data, size_t len);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Decimal numbers without printf: the log's hot path prints millions. */
+void sb_put_u64(struct strbuf *sb, unsigned long long v);
+void sb_put_i64(struct strbuf *sb, long long v);
 /* The contents as a C string ("" when empty). */
 const char *sb_str(const struct strbuf *sb);
 

@@ -15,9 +15,11 @@ static void write_args_fmt(struct strbuf *sb, const struct call *c)
 {
 	const __u64 *a = c->ev->args;
 
-	sb_printf(sb, "%d, ", (int)a[0]);
+	sb_put_i64(sb, (int)a[0]);
+	sb_put(sb, ", ", 2);
 	print_buf(sb, c, 0, a[1], a[2]);
-	sb_printf(sb, ", %llu", (unsigned long long)a[2]);
+	sb_put(sb, ", ", 2);
+	sb_put_u64(sb, a[2]);
 }
 
 static void read_args_fmt(struct strbuf *sb, const struct call *c)
