@@ -23,7 +23,7 @@
 #include "tracer.skel.h"
 #include "ulocks.h"
 
-#define RINGBUF_DEFAULT (64u << 20)	/* room for ~400k logged calls between reads */
+#define RINGBUF_DEFAULT (16u << 20)	/* ~120k logged calls between reads; mapped twice */
 
 struct collector {
 	struct tracer_bpf *skel;
@@ -166,7 +166,9 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 
 struct collector *collector_open(const struct collector_opts *o, event_fn on_event, void *ctx)
 {
-	size_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes : RINGBUF_DEFAULT;
+	/* counting alone sends nothing: one page, not megabytes of memory */
+	size_t rb_bytes = o->ringbuf_bytes ? o->ringbuf_bytes :
+			  on_event ? RINGBUF_DEFAULT : 4096;
 	struct collector *c;
 	int err;
 
@@ -187,7 +189,6 @@ struct collector *collector_open(const struct collector_opts *o, event_fn on_eve
 		goto fail;
 	}
 	configure(c->skel, o);
-	c->skel->rodata->wake_bytes = rb_bytes / 8;
 	err = bpf_map__set_max_entries(c->skel->maps.events, rb_bytes);
 	if (!err)
 		err = tracer_bpf__load(c->skel);
