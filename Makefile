@@ -21,6 +21,8 @@ endif
 # Debian 12 packages the build, the tests and the labs need.
 DEB_PKGS := make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev pkg-config \
 	libcmocka-dev jq strace perl libncurses-dev tmux
+# make fuzz: clang's libFuzzer and sanitizer runtimes
+DEB_PKGS += libclang-rt-14-dev
 # Runs commands that need root: nothing as root, sudo for a sudoer.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -60,7 +62,7 @@ BENCH := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps run test unit integration bench install clean vmlinux format
+.PHONY: all deps run test unit integration bench fuzz install clean vmlinux format
 
 all: $(BUILD)/oslab $(LABS) $(PY_LABS) $(PROGS)
 
@@ -149,6 +151,44 @@ bench: $(BUILD)/oslab $(BENCH)
 		--bin $(abspath $(BUILD)/bench) $(if $(filter-out 0,$(QUICK)),--quick) \
 		$(if $(RUNS),--runs $(RUNS))
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c) over user/ built by clang with the
+# fuzzer, address and undefined sanitizers.  make fuzz runs each for
+# FUZZ_SECONDS (default 60) from its seeds in tests/fuzz/corpus/NAME; what
+# it learns goes to $(BUILD)/fuzz/corpus/NAME, a crash to $(BUILD)/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJS := $(patsubst user/%.c,$(BUILD)/fuzz/user/%.o,$(filter-out user/main.c,$(USER_SRCS)))
+.SECONDARY: $(FUZZ_OBJS)
+
+$(BUILD)/fuzz/user/%.o: user/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@echo "  FUZZER  $@"
+	$(Q)$(CLANG) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(LDLIBS) -o $@
+
+# Records a trace as a fuzz_events input: how the seeds were made (root).
+$(BUILD)/fuzz/record: tests/fuzz/record.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
+fuzz: $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do \
+		n=$${f##*/}; mkdir -p $(BUILD)/fuzz/corpus/$$n; \
+		echo "  FUZZ    $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/corpus/$$n \
+			tests/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.log 2>&1 || \
+			{ cat $(BUILD)/fuzz/$$n.log; echo "oslab: $$n failed" >&2; exit 1; }; \
+		awk '/number_of_executed_units/ { r = $$2 } /cov:/ { c = $$0 } \
+			END { sub(/.*cov: /, "cov: ", c); sub(/ (lim|exec).*/, "", c); \
+			print "          " r " inputs, " c }' $(BUILD)/fuzz/$$n.log; \
+	done
+
 run: deps all
 	$(Q)$(SUDO) $(BUILD)/oslab run fork
 
@@ -168,4 +208,4 @@ vmlinux:
 format:
 	clang-format -i $(USER_SRCS) user/*.h $(LAB_SRCS) labs/lab.c labs/lab.h
 
--include $(USER_OBJS:.o=.d) $(UNITS:=.d)
+-include $(USER_OBJS:.o=.d) $(UNITS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZERS:=.d)
