@@ -62,7 +62,7 @@ BENCH := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
-.PHONY: all deps run test unit integration bench fuzz install clean vmlinux format
+.PHONY: all deps run test unit integration bench soak fuzz install clean vmlinux format
 
 all: $(BUILD)/oslab $(LABS) $(PY_LABS) $(PROGS)
 
@@ -150,6 +150,12 @@ bench: $(BUILD)/oslab $(BENCH)
 		--oslab $(abspath $(BUILD)/oslab) \
 		--bin $(abspath $(BUILD)/bench) $(if $(filter-out 0,$(QUICK)),--quick) \
 		$(if $(RUNS),--runs $(RUNS))
+
+# The long load check: 60 s of a busy multi-threaded trace, the collector's
+# memory sampled twice a second and bounded (make test runs a 10 s one).
+soak: all
+	$(Q)$(SUDO) env OSLAB=$(abspath $(BUILD)/oslab) BUILD=$(abspath $(BUILD)) \
+		SOAK_SECONDS=$(or $(SOAK_SECONDS),60) prove -v tests/integration/load.t
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c) over user/ built by clang with the
 # fuzzer, address and undefined sanitizers.  make fuzz runs each for
