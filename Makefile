@@ -138,7 +138,7 @@ unit: $(UNITS)
 
 integration: all
 	$(Q)$(SUDO) env OSLAB=$(abspath $(BUILD)/oslab) BUILD=$(abspath $(BUILD)) \
-		prove -f tests/integration/*.t
+		OSLAB_SANITIZED=$(SAN) prove -f tests/integration/*.t
 
 # What tracing costs the traced program: untraced vs oslab -c, oslab -o FILE
 # and strace -f, interleaved, medians (needs root).  QUICK=1: a ~10 s smoke
