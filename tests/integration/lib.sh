@@ -39,8 +39,8 @@ is() { # is GOT EXPECTED NAME
 		echo "ok $n_tests - $3"
 	else
 		echo "not ok $n_tests - $3"
-		echo "#   got:      '$1'"
-		echo "#   expected: '$2'"
+		echo "#   got:      '$1'" >&2
+		echo "#   expected: '$2'" >&2
 		n_failed=$((n_failed + 1))
 	fi
 }
@@ -51,8 +51,8 @@ like() { # like TEXT REGEX NAME
 		echo "ok $n_tests - $3"
 	else
 		echo "not ok $n_tests - $3"
-		echo "#   '$1'"
-		echo "#   does not match '$2'"
+		echo "#   '$1'" >&2
+		echo "#   does not match '$2'" >&2
 		n_failed=$((n_failed + 1))
 	fi
 }
