@@ -19,7 +19,7 @@ if [ -z "${SOAK_SECONDS:-}" ]; then
 	is "$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="fork")] | length')" 1000 \
 		"1000 processes: all in the tree"
 	is "$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="fork") | .pid] | sort | join(" ")')" \
-		"$(awk '{print $2}' "$tmp/p.out" | sort | tr '\n' ' ' | sed 's/ $//')" \
+		"$(awk '{print $2}' "$tmp/p.out" | sort -n | tr '\n' ' ' | sed 's/ $//')" \
 		"1000 processes: the very pids the children printed"
 	is "$(jqs "$j" '[.[] | select(.type=="process" and .created_by=="fork") | .exit_code] | sort | map(tostring) | join(",")')" \
 		"$(for i in $(seq 0 999); do echo $((i % 256)); done | sort -n | tr '\n' , | sed 's/,$//')" \
