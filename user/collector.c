@@ -76,24 +76,15 @@ static bool tracepoint_exists(const struct btf *btf, const char *tp)
 
 static bool has_page_faults;	/* x86's exceptions:page_fault_user */
 
-static int check_kernel(bool sched)
+/* Name the first tracepoint we need that the kernel's BTF lacks.  Parsing
+ * the BTF takes a dozen milliseconds and libbpf parses it again to load, so
+ * this runs before loading only when the scheduler probes (which this
+ * kernel may lack, and a trace can do without) are wanted, and otherwise
+ * only to explain a failed load. */
+static int check_tracepoints(bool sched)
 {
-	struct btf *btf;
+	struct btf *btf = btf__load_vmlinux_btf();
 
-	if (!privileged()) {
-		fprintf(stderr, "oslab: tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo\n");
-		return -1;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		fprintf(stderr, "oslab: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-				"oslab needs Linux 5.8+ built with CONFIG_DEBUG_INFO_BTF=y\n");
-		return -1;
-	}
-	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0) {
-		fprintf(stderr, "oslab: this kernel has no BPF ring buffer: oslab needs Linux 5.8+\n");
-		return -1;
-	}
-	btf = btf__load_vmlinux_btf();
 	if (!btf) {
 		fprintf(stderr, "oslab: failed to read the kernel's BTF: %s\n", strerror(errno));
 		return -1;
@@ -117,6 +108,24 @@ static int check_kernel(bool sched)
 	has_page_faults = tracepoint_exists(btf, "page_fault_user");
 	btf__free(btf);
 	return 0;
+}
+
+static int check_kernel(bool sched)
+{
+	if (!privileged()) {
+		fprintf(stderr, "oslab: tracing needs root (or CAP_BPF and CAP_PERFMON): run it with sudo\n");
+		return -1;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "oslab: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+				"oslab needs Linux 5.8+ built with CONFIG_DEBUG_INFO_BTF=y\n");
+		return -1;
+	}
+	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0) {
+		fprintf(stderr, "oslab: this kernel has no BPF ring buffer: oslab needs Linux 5.8+\n");
+		return -1;
+	}
+	return sched ? check_tracepoints(true) : 0;
 }
 
 /* Tell the probes which syscalls to follow, what to capture, and what to count. */
@@ -144,6 +153,9 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	skel->rodata->track_sockets = o->sockets;
 	skel->rodata->emit_sched = o->sched_events;
 	skel->rodata->trace_all = o->all;
+	/* what reads the entry probe's record of the call in flight needs it
+	 * for every call: off-CPU reasons, futex wait times, socket closes */
+	skel->rodata->time_calls = o->timed || o->sched || o->futexes || o->sockets || o->all;
 	/* the scheduler probes run on every context switch in the system:
 	 * loaded only for the reports that need them */
 	bpf_program__set_autoload(skel->progs.sched_switch, o->sched);
@@ -193,8 +205,10 @@ struct collector *collector_open(const struct collector_opts *o, event_fn on_eve
 	if (!err)
 		err = tracer_bpf__load(c->skel);
 	if (err) {
-		fprintf(stderr, "oslab: failed to load the probes: %s%s\n", strerror(-err),
-			verbose ? "" : " (run with -v for the verifier's log)");
+		/* a missing tracepoint gets its own line; anything else this one */
+		if (!check_tracepoints(o->sched || o->sched_events))
+			fprintf(stderr, "oslab: failed to load the probes: %s%s\n", strerror(-err),
+				verbose ? "" : " (run with -v for the verifier's log)");
 		goto fail;
 	}
 	err = tracer_bpf__attach(c->skel);
@@ -412,6 +426,11 @@ int collector_sockets(struct collector *c, void (*fn)(void *ctx, const struct so
 void collector_stats(const struct collector *c, struct tracer_stats *out)
 {
 	*out = c->skel->bss->stats;
+}
+
+bool collector_timed(const struct collector *c)
+{
+	return c->skel->rodata->time_calls;
 }
 
 void collector_close(struct collector *c)

@@ -26,6 +26,7 @@ struct collector_opts {
 	bool sockets;			/* a record per socket */
 	bool ulocks;			/* uprobes on libc's lock functions */
 	bool all;			/* every thread on the system (oslab top) */
+	bool timed;			/* time every call (costs an entry probe per call) */
 };
 
 /* Called for each record in the ring buffer, in the order the probes sent them. */
@@ -50,6 +51,8 @@ int collector_consume(struct collector *c);
 int collector_threads(struct collector *c, thread_fn fn, void *ctx);
 int collector_live_threads(struct collector *c, thread_fn fn, void *ctx);
 void collector_stats(const struct collector *c, struct tracer_stats *out);
+/* Whether each call was timed (opts.timed, or a report that needs it). */
+bool collector_timed(const struct collector *c);
 /* Every futex word, and every (word, thread) pair, used in the trace. */
 int collector_futexes(struct collector *c,
 		      void (*fn)(void *ctx, const struct futex_word *w, const struct futex_stats *s),

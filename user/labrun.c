@@ -358,6 +358,7 @@ int cmd_run(int argc, char **argv)
 	trace_opts_default(&o);
 	o.log = false;		/* a guided run shows reports; -C adds the log */
 	o.summary = true;
+	o.timed = true;		/* lessons read latencies: the blocked call, the slow loop */
 	if (trace_parse(&o, n_trace, trace_argv, false) < 0)
 		return 2;
 	/* the reports this lesson needs, on top of any asked for */

@@ -1032,7 +1032,7 @@ int cmd_top(int argc, char **argv)
 {
 	struct top_opts o;
 	struct top tp = { .o = &o, .sfd = -1, .ep = -1 };
-	struct collector_opts co = { .sched = true };
+	struct collector_opts co = { .sched = true, .timed = true };
 	enum stop why = STOP_ERROR;
 	int ret;
 

@@ -60,6 +60,9 @@ static void usage(FILE *f)
 	      "  -d SECONDS         with -p: stop after this long\n"
 	      "  -c                 summary table only (exact in-kernel counts), no log\n"
 	      "  -C                 log and summary table\n"
+	      "  -w                 with -c/-C: time each call (% time, seconds, usecs/call:\n"
+	      "                     wall-clock latency, as strace -w); adds an entry probe\n"
+	      "                     and two clock reads to every traced call\n"
 	      "      --per-process  with -c/-C: one table per process\n"
 	      "  -e trace=SET       only these syscalls: names and the families process,\n"
 	      "                     futex, write, read, network, poll ('!' negates)\n"
@@ -80,7 +83,7 @@ static void usage(FILE *f)
 	      "      --ulocks       count libc's pthread_mutex_lock/unlock, cond_wait/signal,\n"
 	      "                     sem_wait/post with uprobes: shows how many lock calls never\n"
 	      "                     reach the kernel, but slows every such call (~1 us)\n"
-	      "      --buffer-size BYTES  ring buffer size, a power of two (default 64M)\n"
+	      "      --buffer-size BYTES  ring buffer size, a power of two (default 16M)\n"
 	      "  -v                 verbose: libbpf's and the verifier's messages\n"
 	      "  -h, --help         this help\n"
 	      "\n"
@@ -157,7 +160,7 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+cCe:o:s:tTqvhp:d:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+cCe:o:s:tTwqvhp:d:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			o->summary = true;
@@ -213,6 +216,9 @@ int trace_parse(struct trace_opts *o, int argc, char **argv, bool need_command)
 		}
 		case 'T':
 			o->durations = true;
+			break;
+		case 'w':
+			o->timed = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -576,6 +582,8 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	co.futexes = o->locks;
 	co.sockets = o->sockets;
 	co.ulocks = o->ulocks;
+	/* times in the log (-t, -T, JSON events) come from the entry probe too */
+	co.timed = o->timed || o->durations || o->time || lg.json;
 	if (setup_signals(&s))
 		goto out;
 	s.c = collector_open(&co, co.events || co.sched_events ? on_event : NULL, &sinks);
@@ -589,6 +597,7 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	} else if (run_command(&s, path, argv, &r->status, exit_code)) {
 		goto out;
 	}
+	r->timed = collector_timed(s.c);
 	collector_threads(s.c, procs_add_thread, &r->procs);
 	procs_build(&r->procs);
 	if (o->locks) {
@@ -644,7 +653,17 @@ int trace_exit_code(int status)
 	return 1;
 }
 
-static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts, long pid)
+/* calls and errors; total_ns only when each call was timed */
+static void json_sc_count(struct strbuf *j, const struct sc_count *c, bool timed)
+{
+	json_kv_uint(j, "calls", c->calls);
+	json_kv_uint(j, "errors", c->errors);
+	if (timed)
+		json_kv_uint(j, "total_ns", c->total_ns);
+}
+
+static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts, long pid,
+			bool timed)
 {
 	for (unsigned s = 1; s <= syscalls_count(); s++) {
 		if (!counts[s].calls)
@@ -653,15 +672,14 @@ static void json_counts(FILE *f, struct strbuf *j, const struct sc_count *counts
 		if (pid >= 0)
 			json_kv_int(j, "pid", pid);
 		json_kv_str(j, "syscall", syscall_by_slot(s)->name);
-		json_kv_uint(j, "calls", counts[s].calls);
-		json_kv_uint(j, "errors", counts[s].errors);
-		json_kv_uint(j, "total_ns", counts[s].total_ns);
+		json_sc_count(j, &counts[s], timed);
 		json_end(j, f);
 	}
 }
 
 /* Exact futex calls per operation: {"type":"futex","op":"FUTEX_WAIT_PRIVATE",...} */
-static void json_futex(FILE *f, struct strbuf *j, const struct sc_count ops[2][FUTEX_CMDS], long pid)
+static void json_futex(FILE *f, struct strbuf *j, const struct sc_count ops[2][FUTEX_CMDS], long pid,
+		       bool timed)
 {
 	struct strbuf name = STRBUF_INIT;
 
@@ -675,9 +693,7 @@ static void json_futex(FILE *f, struct strbuf *j, const struct sc_count ops[2][F
 			if (pid >= 0)
 				json_kv_int(j, "pid", pid);
 			json_kv_str(j, "op", sb_str(&name));
-			json_kv_uint(j, "calls", ops[priv][cmd].calls);
-			json_kv_uint(j, "errors", ops[priv][cmd].errors);
-			json_kv_uint(j, "total_ns", ops[priv][cmd].total_ns);
+			json_sc_count(j, &ops[priv][cmd], timed);
 			json_end(j, f);
 		}
 	sb_free(&name);
@@ -688,12 +704,12 @@ static void json_report(FILE *f, const struct trace_result *r)
 	const struct procs *p = &r->procs;
 	struct strbuf j = STRBUF_INIT;
 
-	json_counts(f, &j, p->total, -1);
+	json_counts(f, &j, p->total, -1, r->timed);
 	for (size_t i = 0; i < p->n_procs; i++)
-		json_counts(f, &j, p->procs[i].counts, p->procs[i].pid);
-	json_futex(f, &j, p->futex_total, -1);
+		json_counts(f, &j, p->procs[i].counts, p->procs[i].pid, r->timed);
+	json_futex(f, &j, p->futex_total, -1, r->timed);
 	for (size_t i = 0; i < p->n_procs; i++)
-		json_futex(f, &j, p->procs[i].futex_ops, p->procs[i].pid);
+		json_futex(f, &j, p->procs[i].futex_ops, p->procs[i].pid, r->timed);
 	for (size_t i = 0; i < p->n_procs; i++) {
 		const struct proc *pr = &p->procs[i];
 
@@ -764,9 +780,9 @@ void trace_report(const struct trace_opts *o, const struct trace_result *r, FILE
 		if (o->log)
 			fputc('\n', f);
 		if (o->per_process)
-			summary_print_per_process(f, &r->procs);
+			summary_print_per_process(f, &r->procs, r->timed);
 		else
-			summary_print(f, r->procs.total);
+			summary_print(f, r->procs.total, r->timed);
 		summary_print_created(f, &r->procs);
 	}
 	if (o->tree) {

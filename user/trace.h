@@ -24,6 +24,7 @@ struct trace_opts {
 	bool quiet;		/* -q */
 	bool verbose;		/* -v */
 	bool durations;		/* -T */
+	bool timed;		/* -w: the summary's time columns (latency of each call) */
 	enum log_time time;	/* -t, -tt, -ttt */
 	unsigned strsize;	/* -s */
 	size_t ringbuf_bytes;	/* --buffer-size */
@@ -50,6 +51,7 @@ struct trace_result {
 	struct tracer_stats stats;
 	unsigned long long events;
 	bool sched;		/* the scheduler probes ran: sched stats are filled */
+	bool timed;		/* each call was timed: the counts' total_ns are filled */
 	struct locks locks;	/* with --locks */
 	struct sockets sockets;	/* with --sockets */
 	struct timeline *timeline;	/* with --timeline or --perfetto */

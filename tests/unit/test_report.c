@@ -35,7 +35,12 @@ static char *printed(void (*fn)(FILE *, const void *), const void *arg)
 
 static void print_counts(FILE *f, const void *counts)
 {
-	summary_print(f, counts);
+	summary_print(f, counts, true);
+}
+
+static void print_counts_untimed(FILE *f, const void *counts)
+{
+	summary_print(f, counts, false);
 }
 
 static void test_summary_table(void **state)
@@ -56,6 +61,28 @@ static void test_summary_table(void **state)
 		"  0.00    0.000000           0         2           close\n"
 		"------ ----------- ----------- --------- --------- ----------------\n"
 		"100.00    0.004000           3      1012         4 total\n");
+	free(out);
+}
+
+/* without -w the calls were not timed: strace -c -U calls,errors,name */
+static void test_summary_untimed(void **state)
+{
+	struct sc_count c[SC_SLOTS] = { 0 };
+	char *out;
+
+	(void)state;
+	c[slot_of("write")] = (struct sc_count){ .calls = 1000 };
+	c[slot_of("futex")] = (struct sc_count){ .calls = 10, .errors = 4 };
+	c[slot_of("close")] = (struct sc_count){ .calls = 10 };
+	out = printed(print_counts_untimed, c);
+	assert_string_equal(out,
+		"    calls    errors syscall\n"
+		"--------- --------- ----------------\n"
+		"     1000           write\n"
+		"       10           close\n"
+		"       10         4 futex\n"
+		"--------- --------- ----------------\n"
+		"     1020         4 total\n");
 	free(out);
 }
 
@@ -236,6 +263,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary_table),
+		cmocka_unit_test(test_summary_untimed),
 		cmocka_unit_test(test_summary_empty),
 		cmocka_unit_test(test_procs_tree),
 		cmocka_unit_test(test_select),
