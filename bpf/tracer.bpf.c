@@ -41,8 +41,10 @@ const volatile bool emit_sched = false;		/* --timeline: stream switches and wake
 const volatile bool trace_all = false;		/* oslab top: every thread on the system */
 /* Time every call: the entry probe stamps each traced call and the exit probe
  * adds its latency.  Off (plain -c, or a log without times), a call is
- * counted from sys_exit alone, its number and arguments read from pt_regs:
- * no map lookup and no clock read at entry, about half the cost per call. */
+ * counted from sys_exit alone, its number and arguments read from pt_regs,
+ * and exit/exit_group at sched_process_exit: the entry probe then runs only
+ * for calls whose memory must be read at entry (execve's argv, in a log),
+ * and for plain -c is not attached at all. */
 const volatile bool time_calls = true;
 
 struct tracer_stats stats;
@@ -164,6 +166,19 @@ static __always_inline __u64 syscall_nr(struct pt_regs *regs)
 	return regs->orig_ax;
 #else
 	return regs->syscallno;
+#endif
+}
+
+/* Whether a task's registers are those of a syscall still in progress:
+ * x86-64's entry code stores -ENOSYS as the result until the call returns
+ * (an interrupt or exception leaves the user's rax there, and the vector
+ * or error code in orig_ax); arm64 marks non-syscall entries NO_SYSCALL. */
+static __always_inline bool in_syscall(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (long)regs->ax == -38 /* -ENOSYS */;
+#else
+	return (int)regs->syscallno >= 0;
 #endif
 }
 
@@ -668,10 +683,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	const volatile struct sc_spec *spec = spec_of(slot);
 	struct thread *t;
 
-	/* untimed, only calls that never return or that need their memory
-	 * read now have anything to do here: decided before any lookup */
-	if (!time_calls && !(spec->flags & SC_NORETURN) &&
-	    !(emit_events && (spec->flags & SC_ENTRY_CAPS)))
+	/* untimed, only calls whose memory must be read now have anything to
+	 * do here (exit and exit_group are counted at sched_process_exit) */
+	if (!time_calls && !(emit_events && (spec->flags & SC_ENTRY_CAPS)))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t && trace_all)
@@ -842,6 +856,28 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	return 0;
 }
 
+/* Untimed: a thread leaving through exit or exit_group is still inside that
+ * call; one killed by a signal is not inside any (or inside another). */
+static __always_inline void count_noreturn(struct thread *t, struct task_struct *p)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+	__u64 nr;
+	__u32 slot;
+
+	if (!regs || !in_syscall(regs))
+		return;
+	nr = syscall_nr(regs);
+	slot = slot_of_nr(nr);
+	if (!(spec_of(slot)->flags & SC_NORETURN) || !(spec_of(slot)->flags & SC_SELECTED))
+		return;
+	t->cur_nr = nr;
+	t->cur_ts = 0;
+	read_syscall_args(regs, t->cur_args);
+	count(t, slot, 0, 0);
+	if (emit_events)
+		emit(t, EV_SYSCALL, slot, 0, 0, false);
+}
+
 /* Runs once per exiting thread: freeze its record under a fresh key so a
  * reused tid can never mix two threads' counts. */
 SEC("tp_btf/sched_process_exit")
@@ -855,6 +891,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
+	if (!time_calls)
+		count_noreturn(t, p);
 	t->end_ns = bpf_ktime_get_ns();
 	t->state |= THREAD_EXITED;
 	/* the slice it is running now is not in either sum yet */

@@ -19,6 +19,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "ringbuf.h"
 #include "syscalls.h"
 #include "tracer.skel.h"
 #include "ulocks.h"
@@ -28,7 +29,7 @@
 struct collector {
 	struct tracer_bpf *skel;
 	struct bpf_link *ulinks[ULOCK_FUNCS];
-	struct ring_buffer *rb;
+	struct ringbuf *rb;
 	event_fn on_event;
 	void *ctx;
 };
@@ -156,6 +157,8 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	/* what reads the entry probe's record of the call in flight needs it
 	 * for every call: off-CPU reasons, futex wait times, socket closes */
 	skel->rodata->time_calls = o->timed || o->sched || o->futexes || o->sockets || o->all;
+	/* untimed and not logging, the entry probe would have nothing to do */
+	bpf_program__set_autoload(skel->progs.sys_enter, skel->rodata->time_calls || o->events);
 	/* the scheduler probes run on every context switch in the system:
 	 * loaded only for the reports that need them */
 	bpf_program__set_autoload(skel->progs.sched_switch, o->sched);
@@ -165,7 +168,7 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	bpf_program__set_autoload(skel->progs.ulock_call, o->ulocks);
 }
 
-static int on_ringbuf(void *ctx, void *data, size_t size)
+static void on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct collector *c = ctx;
 
@@ -173,7 +176,6 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	 * each reader checks the full size of the type it knows */
 	if (size >= sizeof(struct sched_event))
 		c->on_event(c->ctx, data, size);
-	return 0;
 }
 
 struct collector *collector_open(const struct collector_opts *o, event_fn on_event, void *ctx)
@@ -219,7 +221,8 @@ struct collector *collector_open(const struct collector_opts *o, event_fn on_eve
 	if (o->ulocks && ulocks_attach(c->skel->progs.ulock_call, c->ulinks))
 		goto fail;
 	if (on_event) {
-		c->rb = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ringbuf, c, NULL);
+		c->rb = ringbuf_open(bpf_map__fd(c->skel->maps.events),
+				     bpf_map__max_entries(c->skel->maps.events), on_ringbuf, c);
 		if (!c->rb) {
 			fprintf(stderr, "oslab: failed to open the ring buffer: %s\n", strerror(errno));
 			goto fail;
@@ -296,12 +299,12 @@ int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, uns
 
 int collector_fd(const struct collector *c)
 {
-	return c->rb ? ring_buffer__epoll_fd(c->rb) : -1;
+	return c->rb ? ringbuf_fd(c->rb) : -1;
 }
 
 int collector_consume(struct collector *c)
 {
-	return c->rb ? ring_buffer__consume(c->rb) : 0;
+	return c->rb ? ringbuf_consume(c->rb) : 0;
 }
 
 /* Call fn(ctx, key, value) for every entry of a map.  An entry deleted
@@ -437,7 +440,7 @@ void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
-	ring_buffer__free(c->rb);
+	ringbuf_close(c->rb);
 	for (int i = 0; i < ULOCK_FUNCS; i++)
 		bpf_link__destroy(c->ulinks[i]);
 	tracer_bpf__destroy(c->skel);
