@@ -367,7 +367,7 @@ __noinline __u32 capture(struct scratch *s, __u32 i)
 static __always_inline void emit(struct thread *t, __u16 type, __u32 slot, __u64 now,
 				 long ret, bool entry)
 {
-	__u32 zero = 0, off = 0;
+	__u32 zero = 0, off = 0, caps;
 	struct scratch *s;
 	__u64 flags;
 
@@ -385,8 +385,11 @@ static __always_inline void emit(struct thread *t, __u16 type, __u32 slot, __u64
 	s->off = 0;
 	s->slot = slot;
 	s->entry = entry;
+	/* only the captures this side of the call has: most calls have one */
+	caps = entry ? spec_of(slot)->entry_caps : spec_of(slot)->exit_caps;
 	for (__u32 i = 0; i < CAPS_PER_SC; i++)
-		capture(s, i);
+		if (caps & (1 << i))
+			capture(s, i);
 	/* put_chunk keeps off <= DATA_MAX; the mask shows the verifier so */
 	off = s->off & (2 * DATA_MAX - 1);
 	if (off > DATA_MAX)

@@ -144,7 +144,9 @@ struct sc_spec {
 	__u8 spawn;	/* enum spawn_kind: where the new task's clone flags are */
 	__u8 wait;	/* enum off_reason of a thread asleep in this call */
 	__u8 sock;	/* enum sock_op: what it does to a socket (--sockets) */
-	__u8 pad[4];
+	__u8 entry_caps;	/* bit i: caps[i] runs at entry (set by the collector) */
+	__u8 exit_caps;		/* bit i: caps[i] runs at exit */
+	__u8 pad[2];
 	struct cap_spec caps[CAPS_PER_SC];
 };
 

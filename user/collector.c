@@ -138,9 +138,16 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 		const struct syscall_def *d = syscall_by_slot(slot);
 		struct sc_spec spec = d->spec;
 
-		for (int i = 0; i < CAPS_PER_SC; i++)
-			if (spec.caps[i].kind != CAP_NONE && (spec.caps[i].flags & CAP_AT_ENTRY))
+		for (int i = 0; i < CAPS_PER_SC; i++) {
+			if (spec.caps[i].kind == CAP_NONE)
+				continue;
+			if (spec.caps[i].flags & CAP_AT_ENTRY) {
 				spec.flags |= SC_ENTRY_CAPS;
+				spec.entry_caps |= 1 << i;
+			} else {
+				spec.exit_caps |= 1 << i;
+			}
+		}
 		if (o->selected[slot])
 			spec.flags |= SC_SELECTED;
 		skel->rodata->sc_slot[d->nr] = slot;
