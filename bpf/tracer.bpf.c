@@ -202,6 +202,8 @@ static __always_inline bool is_error(long ret)
  * (which made loading the logging probes take a fifth of a second).  So user
  * pointers come in as plain numbers, and s is checked for NULL.
  */
+#define SMALL_READ 64	/* a power of two; -s 32 strings and buffers fit */
+
 __noinline __u32 put_chunk(struct scratch *s, __u32 tag, __u64 uptr, __u32 len, __u32 str)
 {
 	struct chunk *c;
@@ -223,7 +225,21 @@ __noinline __u32 put_chunk(struct scratch *s, __u32 tag, __u64 uptr, __u32 len, 
 	c->cap = tag >> 8;
 	c->part = tag & 0xff;
 	c->pad = 0;
-	if (str)
+	if (len < SMALL_READ) {
+		/* the common case (-s 32): read onto the stack and store 8 words.
+		 * A read into the per-CPU map would have the kernel's usercopy
+		 * hardening look the destination up among vmalloc areas. */
+		__u64 tmp[SMALL_READ / 8] = {}, *d;
+
+		asm volatile("%[len] &= %[mask]" : [len] "+r"(len) : [mask] "i"(SMALL_READ - 1));
+		if (str)
+			n = bpf_probe_read_user_str(tmp, len, (const void *)uptr);
+		else
+			n = bpf_probe_read_user(tmp, len, (const void *)uptr) ? -1 : len;
+		d = (void *)&s->data[(off + sizeof(*c)) & (DATA_MAX - 1)];
+		for (int i = 0; i < SMALL_READ / 8; i++)
+			d[i] = tmp[i];
+	} else if (str)
 		n = bpf_probe_read_user_str(&s->data[(off + sizeof(*c)) & (DATA_MAX - 1)], len,
 					    (const void *)uptr);
 	else

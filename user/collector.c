@@ -24,7 +24,9 @@
 #include "tracer.skel.h"
 #include "ulocks.h"
 
-#define RINGBUF_DEFAULT (16u << 20)	/* ~120k logged calls between reads; mapped twice */
+/* ~300k logged calls between reads: a reader that loses its CPU for a while
+ * on a busy 2-CPU machine still loses no event of a million-call loop */
+#define RINGBUF_DEFAULT (32u << 20)
 
 struct collector {
 	struct tracer_bpf *skel;

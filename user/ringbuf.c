@@ -4,8 +4,11 @@
  *
  * The layout is the kernel's (kernel/bpf/ringbuf.c): a page holding the
  * consumer position (ours to write), a page holding the producer position,
- * then the data pages, mapped twice in a row so a record that wraps around
- * the end reads as one piece.  Each record starts with an 8-byte header: its
+ * then the data pages, which the kernel offers mapped twice in a row so a
+ * record that wraps around the end reads as one piece.  We map them once:
+ * mapped pages are resident from the start, so a second mapping would count
+ * the whole buffer twice in our RSS; the rare record that wraps is copied
+ * into one piece instead.  Each record starts with an 8-byte header: its
  * length with a busy bit (still being written) and a discard bit.
  */
 #include "ringbuf.h"
@@ -13,6 +16,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -28,6 +32,8 @@ struct ringbuf {
 	unsigned long *consumer_pos;	/* read-write page */
 	unsigned long *producer_pos;	/* read-only: producer page, then data x2 */
 	uint8_t *data;
+	uint8_t *wrap;		/* a record that wraps around the end, in one piece */
+	size_t wrap_cap;
 	ringbuf_fn fn;
 	void *ctx;
 };
@@ -48,7 +54,7 @@ struct ringbuf *ringbuf_open(int map_fd, size_t size, ringbuf_fn fn, void *ctx)
 	if (p == MAP_FAILED)
 		goto fail;
 	rb->consumer_pos = p;
-	p = mmap(NULL, rb->page + 2 * size, PROT_READ, MAP_SHARED, map_fd, rb->page);
+	p = mmap(NULL, rb->page + size, PROT_READ, MAP_SHARED, map_fd, rb->page);
 	if (p == MAP_FAILED)
 		goto fail;
 	rb->producer_pos = p;
@@ -57,6 +63,26 @@ struct ringbuf *ringbuf_open(int map_fd, size_t size, ringbuf_fn fn, void *ctx)
 fail:
 	ringbuf_close(rb);
 	return NULL;
+}
+
+/* The record of len bytes at data offset at, as one piece. */
+static void *record(struct ringbuf *rb, size_t at, size_t len)
+{
+	size_t first = rb->mask + 1 - at;
+
+	if (len <= first)
+		return rb->data + at;
+	if (len > rb->wrap_cap) {
+		uint8_t *p = realloc(rb->wrap, len);
+
+		if (!p)
+			return NULL;
+		rb->wrap = p;
+		rb->wrap_cap = len;
+	}
+	memcpy(rb->wrap, rb->data + at, first);
+	memcpy(rb->wrap + first, rb->data, len - first);
+	return rb->wrap;
 }
 
 long ringbuf_consume(struct ringbuf *rb)
@@ -78,8 +104,13 @@ long ringbuf_consume(struct ringbuf *rb)
 			cons += (len & ~BPF_RINGBUF_DISCARD_BIT) + BPF_RINGBUF_HDR_SZ;
 			cons = (cons + 7) & ~7UL;
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				rb->fn(rb->ctx, (uint8_t *)hdr + BPF_RINGBUF_HDR_SZ, len);
-				n++;
+				size_t at = ((uint8_t *)hdr - rb->data + BPF_RINGBUF_HDR_SZ) & rb->mask;
+				void *data = record(rb, at, len);
+
+				if (data) {
+					rb->fn(rb->ctx, data, len);
+					n++;
+				}
 			}
 			if (++batch == RINGBUF_BATCH) {
 				__atomic_store_n(rb->consumer_pos, cons, __ATOMIC_RELEASE);
@@ -102,8 +133,9 @@ void ringbuf_close(struct ringbuf *rb)
 	if (!rb)
 		return;
 	if (rb->producer_pos)
-		munmap(rb->producer_pos, rb->page + 2 * (rb->mask + 1));
+		munmap(rb->producer_pos, rb->page + rb->mask + 1);
 	if (rb->consumer_pos)
 		munmap(rb->consumer_pos, rb->page);
+	free(rb->wrap);
 	free(rb);
 }

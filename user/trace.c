@@ -37,6 +37,9 @@
 #define POLL_MS 100		/* ring buffer reads when no wakeup came */
 #define STRSIZE_MAX 4000	/* fits one event's DATA_MAX with its chunk headers */
 
+/* glibc sizes a stream's buffer itself unless given one */
+static char out_buffer[1 << 20], json_buffer[1 << 20];
+
 void trace_opts_default(struct trace_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -83,7 +86,7 @@ static void usage(FILE *f)
 	      "      --ulocks       count libc's pthread_mutex_lock/unlock, cond_wait/signal,\n"
 	      "                     sem_wait/post with uprobes: shows how many lock calls never\n"
 	      "                     reach the kernel, but slows every such call (~1 us)\n"
-	      "      --buffer-size BYTES  ring buffer size, a power of two (default 16M)\n"
+	      "      --buffer-size BYTES  ring buffer size, a power of two (default 32M)\n"
 	      "  -v                 verbose: libbpf's and the verifier's messages\n"
 	      "  -h, --help         this help\n"
 	      "\n"
@@ -552,6 +555,12 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 		return -1;
 	if (o->jsonfile && !(json = fopen_as_user(o->jsonfile, "w")))
 		goto out;
+	/* a log is written a line per call: in megabytes, not stdio's 4 KB,
+	 * so the reader spends its time reading events, not in write(2) */
+	if (out)
+		setvbuf(out, out_buffer, _IOFBF, sizeof(out_buffer));
+	if (json)
+		setvbuf(json, json_buffer, _IOFBF, sizeof(json_buffer));
 	/* the Perfetto file is written at the end: find out now that it can be */
 	if (o->perfetto) {
 		bool existed = !access(o->perfetto, F_OK);
