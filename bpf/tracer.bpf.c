@@ -738,6 +738,18 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* Untimed: count (and log) the call in regs with result ret, no entry seen. */
+static __always_inline void count_from_regs(struct thread *t, struct pt_regs *regs, __u64 nr,
+					    __u32 slot, long ret)
+{
+	t->cur_nr = nr;
+	t->cur_ts = 0;
+	read_syscall_args(regs, t->cur_args);
+	count(t, slot, ret, 0);
+	if (emit_events)
+		emit(t, EV_SYSCALL, slot, 0, ret, false);
+}
+
 /* Untimed: the call is counted (and logged) from its return alone. */
 static __always_inline int count_untimed(struct thread *t, struct pt_regs *regs, long ret)
 {
@@ -750,12 +762,7 @@ static __always_inline int count_untimed(struct thread *t, struct pt_regs *regs,
 	/* a new child's first return is from its parent's fork: counted there */
 	if (spec->spawn && ret == 0)
 		return 0;
-	t->cur_nr = nr;
-	t->cur_ts = 0;
-	read_syscall_args(regs, t->cur_args);
-	count(t, slot, ret, 0);
-	if (emit_events)
-		emit(t, EV_SYSCALL, slot, 0, ret, false);
+	count_from_regs(t, regs, nr, slot, ret);
 	return 0;
 }
 
@@ -889,12 +896,7 @@ static __always_inline void count_noreturn(struct thread *t, struct task_struct 
 	slot = slot_of_nr(nr);
 	if (!(spec_of(slot)->flags & SC_NORETURN) || !(spec_of(slot)->flags & SC_SELECTED))
 		return;
-	t->cur_nr = nr;
-	t->cur_ts = 0;
-	read_syscall_args(regs, t->cur_args);
-	count(t, slot, 0, 0);
-	if (emit_events)
-		emit(t, EV_SYSCALL, slot, 0, 0, false);
+	count_from_regs(t, regs, nr, slot, 0);
 }
 
 /* Runs once per exiting thread: freeze its record under a fresh key so a

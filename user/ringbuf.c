@@ -30,7 +30,7 @@ struct ringbuf {
 	size_t page;
 	size_t mask;
 	unsigned long *consumer_pos;	/* read-write page */
-	unsigned long *producer_pos;	/* read-only: producer page, then data x2 */
+	unsigned long *producer_pos;	/* read-only: producer page, then the data once */
 	uint8_t *data;
 	uint8_t *wrap;		/* a record that wraps around the end, in one piece */
 	size_t wrap_cap;
@@ -98,13 +98,13 @@ long ringbuf_consume(struct ringbuf *rb)
 		while (cons < prod) {
 			uint32_t *hdr = (uint32_t *)(rb->data + (cons & rb->mask));
 			uint32_t len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+			unsigned long at = (cons + BPF_RINGBUF_HDR_SZ) & rb->mask;
 
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;	/* its writer is not done: read it next time */
 			cons += (len & ~BPF_RINGBUF_DISCARD_BIT) + BPF_RINGBUF_HDR_SZ;
 			cons = (cons + 7) & ~7UL;
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				size_t at = ((uint8_t *)hdr - rb->data + BPF_RINGBUF_HDR_SZ) & rb->mask;
 				void *data = record(rb, at, len);
 
 				if (data) {

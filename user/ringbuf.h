@@ -5,7 +5,8 @@
  * libbpf's ring_buffer publishes its read position after every record; the
  * probe reads that position on every reserve, so each record costs the
  * traced program a cache line pulled back from the reader's CPU.  This reader
- * publishes it once per batch of records instead, and nothing else differs.
+ * publishes it once per batch of records instead, and maps the data once
+ * rather than twice (ringbuf.c says why).
  */
 #ifndef OSLAB_RINGBUF_H
 #define OSLAB_RINGBUF_H
