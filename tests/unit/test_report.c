@@ -74,6 +74,7 @@ static void test_summary_untimed(void **state)
 	c[slot_of("write")] = (struct sc_count){ .calls = 1000 };
 	c[slot_of("futex")] = (struct sc_count){ .calls = 10, .errors = 4 };
 	c[slot_of("close")] = (struct sc_count){ .calls = 10 };
+	c[slot_of("read")] = (struct sc_count){ .calls = 5 };	/* nr 0, yet after the 10s */
 	out = printed(print_counts_untimed, c);
 	assert_string_equal(out,
 		"    calls    errors syscall\n"
@@ -81,8 +82,9 @@ static void test_summary_untimed(void **state)
 		"     1000           write\n"
 		"       10           close\n"
 		"       10         4 futex\n"
+		"        5           read\n"
 		"--------- --------- ----------------\n"
-		"     1020         4 total\n");
+		"     1025         4 total\n");
 	free(out);
 }
 
