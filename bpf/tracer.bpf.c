@@ -113,7 +113,7 @@ struct scratch {
 	__u32 off;		/* where the next chunk goes */
 	__u32 slot;		/* syscall being captured */
 	bool entry;		/* running the entry captures */
-	__u64 sent;		/* events this CPU sent: wake the reader now and then */
+	__u64 sent;		/* records this CPU sent (ring_send) */
 	struct event ev;
 	__u8 data[2 * DATA_MAX + sizeof(struct chunk)];
 };
@@ -379,13 +379,31 @@ __noinline __u32 capture(struct scratch *s, __u32 i)
 	return off;
 }
 
-/* Build and send one event.  A full ring buffer is counted, never silent. */
+/*
+ * Send one record; a full ring buffer is counted, never silent.  The reader
+ * polls the ring on its own clock (user/trace.c): a wakeup from here is only
+ * a safety valve for a ring half full, checked every 1024 records a CPU
+ * sends.  Waking it every few thousand records had the scheduler pull it
+ * onto the traced thread's CPU, which cost a write loop ~100 ns a call.
+ */
+static __always_inline void ring_send(struct scratch *s, void *data, __u64 size)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!(++s->sent & 1023) &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >
+		    bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, data, size, flags))
+		__sync_fetch_and_add(&stats.lost_events, 1);
+}
+
+/* Build and send one event. */
 static __always_inline void emit(struct thread *t, __u16 type, __u32 slot, __u64 now,
 				 long ret, bool entry)
 {
 	__u32 zero = 0, off = 0, caps;
 	struct scratch *s;
-	__u64 flags;
 
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
@@ -411,12 +429,7 @@ static __always_inline void emit(struct thread *t, __u16 type, __u32 slot, __u64
 	if (off > DATA_MAX)
 		off = DATA_MAX;
 	s->ev.data_len = off;
-	/* wake the reader every 4096 events per CPU (it also polls every
-	 * 100 ms): no per-event wakeup (a self-IPI, a VM exit here) and no read
-	 * of the reader's position (a cache line it keeps writing) */
-	flags = (++s->sent & 4095) ? BPF_RB_NO_WAKEUP : BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, &s->ev, sizeof(s->ev) + off, flags))
-		__sync_fetch_and_add(&stats.lost_events, 1);
+	ring_send(s, &s->ev, sizeof(s->ev) + off);
 }
 
 static __always_inline void add(struct sc_count *c, long ret, __u64 ns)
@@ -959,9 +972,10 @@ static __always_inline void send_sched(__u16 type, __u64 now, struct thread *t, 
 		.tgid = t ? t->tgid : 0, .tid = t ? t->tid : 0,
 		.other_tid = other_tid, .other_tgid = other_tgid, .cpu = bpf_get_smp_processor_id(),
 	};
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &(__u32){ 0 });
 
-	if (bpf_ringbuf_output(&events, &e, sizeof(e), BPF_RB_NO_WAKEUP))
-		__sync_fetch_and_add(&stats.lost_events, 1);
+	if (s)
+		ring_send(s, &e, sizeof(e));
 }
 
 /*

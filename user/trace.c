@@ -34,7 +34,11 @@
 #include "tree.h"
 #include "ulocks.h"
 
-#define POLL_MS 100		/* ring buffer reads when no wakeup came */
+/* The probes do not wake us per event (that pulled oslab onto the traced
+ * thread's CPU): we read the ring buffer on a clock, often while events
+ * flow, seldom while none do; a ring half full wakes us at once. */
+#define POLL_BUSY_MS 10
+#define POLL_IDLE_MS 100
 #define STRSIZE_MAX 4000	/* fits one event's DATA_MAX with its chunk headers */
 
 /* glibc sizes a stream's buffer itself unless given one */
@@ -411,14 +415,16 @@ static void collect(struct run_state *s, pid_t cmd, int *status)
 	bool cmd_done = false, all_done = false;
 	int interrupts = 0;
 
+	int wait = POLL_IDLE_MS;
+
 	while (!all_done && interrupts < 3) {
 		struct epoll_event ev[2];
 		struct signalfd_siginfo si;
-		int n = epoll_wait(s->ep, ev, 2, POLL_MS);
+		int n = epoll_wait(s->ep, ev, 2, wait);
 
 		if (n < 0 && errno != EINTR)
 			break;
-		collector_consume(s->c);
+		wait = collector_consume(s->c) > 0 ? POLL_BUSY_MS : POLL_IDLE_MS;
 		while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
 			int sig = interrupts ? SIGKILL : (int)si.ssi_signo;
 
@@ -455,7 +461,7 @@ static uint64_t now_ms(void)
 static int collect_attached(struct run_state *s, const struct trace_opts *o)
 {
 	uint64_t deadline = o->duration ? now_ms() + (uint64_t)(o->duration * 1000) : 0;
-	int pidfds[ATTACH_MAX], alive = 0;
+	int pidfds[ATTACH_MAX], alive = 0, poll_ms = POLL_IDLE_MS;
 	struct epoll_event e = { .events = EPOLLIN };
 
 	for (size_t i = 0; i < o->n_pids; i++) {
@@ -467,19 +473,20 @@ static int collect_attached(struct run_state *s, const struct trace_opts *o)
 	while (alive > 0) {
 		struct epoll_event ev[ATTACH_MAX + 2];
 		struct signalfd_siginfo si;
-		int n, wait = POLL_MS;
+		int n, wait = poll_ms;
 
 		if (deadline) {
 			uint64_t now = now_ms();
 
 			if (now >= deadline)
 				break;
-			wait = deadline - now < POLL_MS ? (int)(deadline - now) : POLL_MS;
+			if (deadline - now < (uint64_t)wait)
+				wait = deadline - now;
 		}
 		n = epoll_wait(s->ep, ev, ATTACH_MAX + 2, wait);
 		if (n < 0 && errno != EINTR)
 			break;
-		collector_consume(s->c);
+		poll_ms = collector_consume(s->c) > 0 ? POLL_BUSY_MS : POLL_IDLE_MS;
 		for (int i = 0; i < n; i++) {
 			for (size_t k = 0; k < o->n_pids; k++) {
 				if (ev[i].data.fd == pidfds[k] && pidfds[k] >= 0) {
