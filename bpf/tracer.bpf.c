@@ -940,8 +940,6 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	t->min_flt = p->min_flt;
 	t->maj_flt = p->maj_flt;
 	__builtin_memcpy(t->comm, p->comm, TASK_COMM_LEN);
-	if (t->cur_slot)
-		t->unfinished++;
 	if (sig->live.counter == 0) {
 		t->state |= THREAD_GROUP_DEAD;
 		t->exit_code = (sig->flags & SIGNAL_GROUP_EXIT) ? sig->group_exit_code :

@@ -97,7 +97,6 @@ struct thread {
 	__u32 cur_nr;
 	__u64 cur_ts;
 	__u64 cur_args[6];
-	__u64 unfinished;	/* syscalls that never returned (killed inside one) */
 	__u64 cur_file;		/* close(): the socket's struct file, read at entry */
 	struct sc_count counts[SC_SLOTS];
 	/* futex calls by operation: [0] shared, [1] FUTEX_PRIVATE_FLAG */

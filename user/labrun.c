@@ -166,7 +166,8 @@ static void usage(FILE *f)
 	      "lab options: those of the lab program (see 'oslab list' and\n"
 	      "  build/labs/LAB --help), e.g. --threads 4 --iters 1000000\n"
 	      "report options: those of 'oslab trace' (-C for the full log, -e, -s, -T,\n"
-	      "  -o FILE, --json FILE, --per-process, -v)\n"	      "Python labs (py-*) run their script with /usr/bin/python3, else python3 on\n"
+	      "  -o FILE, --json FILE, --per-process, -v)\n"
+	      "Python labs (py-*) run their script with /usr/bin/python3, else python3 on\n"
 	      "  PATH, or $OSLAB_PYTHON; without python3 they exit 77 (skipped)\n"
 	      "\n"
 	      "EXAMPLES\n"
@@ -184,7 +185,7 @@ static bool is_trace_opt(const char *a, bool *takes_arg)
 {
 	static const char *const with_arg[] = { "-e", "-o", "-s", "--json", "--buffer-size",
 						 "--perfetto" };
-	static const char *const flags[] = { "-c", "-C", "-t", "-tt", "-ttt", "-T", "-q", "-v",
+	static const char *const flags[] = { "-c", "-C", "-t", "-tt", "-ttt", "-T", "-w", "-q", "-v",
 					     "--per-process", "--tree", "--locks", "--sockets",
 					     "--timeline", "--all", "--force", "--ulocks" };
 

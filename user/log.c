@@ -86,7 +86,8 @@ static void put_prefix(struct log *l, struct strbuf *sb, const struct event *ev)
 	struct tm tm;
 
 	sb_puts(sb, "[pid ");
-	sb_put_u64(sb, ev->tid);
+	/* the exit status is the process's: the line names the process */
+	sb_put_u64(sb, ev->type == EV_EXIT ? ev->tgid : ev->tid);
 	sb_put(sb, "] ", 2);
 	if (l->time == LOG_TIME_NONE)
 		return;

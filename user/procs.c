@@ -110,7 +110,6 @@ void procs_build(struct procs *p)
 		pr->min_flt += t->min_flt;
 		pr->maj_flt += t->maj_flt;
 		pr->cow_faults += t->sched.cow_faults;
-		pr->unfinished += t->unfinished;
 		add_counts(pr->counts, t->counts, SC_SLOTS);
 		add_counts(p->total, t->counts, SC_SLOTS);
 		add_counts(*pr->futex_ops, *t->futex_ops, 2 * FUTEX_CMDS);

@@ -26,7 +26,6 @@ struct proc {
 	uint64_t cpu_ns;
 	uint64_t nvcsw, nivcsw, min_flt, maj_flt;
 	uint64_t cow_faults;		/* with the fault probe: copy-on-write faults */
-	uint64_t unfinished;
 	struct sc_count counts[SC_SLOTS];
 	struct sc_count futex_ops[2][FUTEX_CMDS];	/* [private][op] */
 	uint64_t ulocks[ULOCK_FUNCS];			/* --ulocks */

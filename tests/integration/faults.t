@@ -45,6 +45,10 @@ life_main=$(jqs "$j" ".[] | select(.type==\"thread\" and .tid==$main) | .end_ns 
 life_proc=$(proc lifetime_ns)
 ok "$([ "$life_main" -lt "$life_proc" ] && [ "$life_proc" -ge 100000000 ]; echo $?)" \
 	"pthread_exit: the main thread's life ($life_main ns) ended before the process's ($life_proc ns)"
+"$OSLAB" trace -o "$txt" -- "$F" pthread-exit 1 50 >/dev/null
+pid=$(sed -n '1s/^\[pid \([0-9]*\)\] execve.*/\1/p' "$txt")
+like "$(tail -1 "$txt")" "^\[pid $pid\] \+\+\+ exited with 0 \+\+\+\$" \
+	"pthread_exit: the log's exit line names the process, not its last thread"
 
 "$OSLAB" trace -c --tree --json "$j" -o "$txt" -- "$F" thread-exit 3 7 >/dev/null
 is $? 7 "a thread calls exit(7) while 3 sleep: oslab exits 7"

@@ -26,6 +26,7 @@ run "fork (no variant: basic)" fork
 like "$(jq -r 'select(.type=="expectation") | .what' "$j" | head -3)" "new processes created" "no variant runs the first, basic"
 run "fork basic --children 5" fork basic --children 5
 is "$(calls "$j" clone)" 5 "fork basic --children 5: 5 clone calls"
+run "fork basic -w (trace's option, labs time anyway)" fork basic -w
 run "fork cow" fork cow --pages 2048
 run "fork exec" fork exec
 is "$(calls "$j" execve)" 3 "fork exec: 3 execve"
