@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void sb_grow(struct strbuf *sb, size_t more)
+void sb_grow(struct strbuf *sb, size_t more)
 {
 	size_t want = sb->len + more + 1;
 	char *p;
@@ -37,26 +37,6 @@ void sb_reset(struct strbuf *sb)
 	sb->len = 0;
 	if (sb->buf)
 		sb->buf[0] = '\0';
-}
-
-void sb_put(struct strbuf *sb, const void *data, size_t len)
-{
-	sb_grow(sb, len);
-	memcpy(sb->buf + sb->len, data, len);
-	sb->len += len;
-	sb->buf[sb->len] = '\0';
-}
-
-void sb_putc(struct strbuf *sb, char c)
-{
-	sb_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
-}
-
-void sb_puts(struct strbuf *sb, const char *s)
-{
-	sb_put(sb, s, strlen(s));
 }
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct strbuf {
 	char *buf;	/* always NUL-terminated once anything was added */
@@ -21,9 +22,32 @@ struct strbuf {
 void sb_free(struct strbuf *sb);
 /* Empty the buffer, keeping its memory for the next line. */
 void sb_reset(struct strbuf *sb);
-void sb_putc(struct strbuf *sb, char c);
-void sb_puts(struct strbuf *sb, const char *s);
-void sb_put(struct strbuf *sb, const void *data, size_t len);
+/* Make room for more bytes and the NUL; the rest is inline below, since
+ * the log builds millions of lines a few bytes at a time. */
+void sb_grow(struct strbuf *sb, size_t more);
+
+static inline void sb_put(struct strbuf *sb, const void *data, size_t len)
+{
+	if (sb->len + len >= sb->cap)
+		sb_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void sb_putc(struct strbuf *sb, char c)
+{
+	if (sb->len + 1 >= sb->cap)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_put(sb, s, strlen(s));
+}
+
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Decimal numbers without printf: the log's hot path prints millions. */

@@ -16,6 +16,7 @@ static const struct syscall_family *const families[] = {
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
 static const struct syscall_def *slots[SC_SLOTS];
+static const struct syscall_def *by_nr[SC_NR_MAX];	/* the log looks one up per line */
 static unsigned n_slots;
 
 static void registry_init(void)
@@ -33,6 +34,7 @@ static void registry_init(void)
 				return;
 			}
 			slots[++n_slots] = d;
+			by_nr[d->nr] = d;
 		}
 	}
 }
@@ -61,10 +63,7 @@ unsigned syscall_slot(const struct syscall_def *def)
 const struct syscall_def *syscall_by_nr(long nr)
 {
 	registry_init();
-	for (unsigned s = 1; s <= n_slots; s++)
-		if (slots[s]->nr == nr)
-			return slots[s];
-	return NULL;
+	return nr >= 0 && nr < SC_NR_MAX ? by_nr[nr] : NULL;
 }
 
 const struct syscall_def *syscall_by_name(const char *name)
