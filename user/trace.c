@@ -384,6 +384,11 @@ static int setup_epoll(struct run_state *s)
 	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, s->sfd, &e))
 		return -1;
 	if (rbfd >= 0) {
+		/* edge-triggered: a wakeup (the ring half full) ends one wait;
+		 * level-triggered, every wait after it would return at once
+		 * while events flow, and we would chase the probes record by
+		 * record instead of reading in batches */
+		e.events = EPOLLIN | EPOLLET;
 		e.data.fd = rbfd;
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, rbfd, &e))
 			return -1;
