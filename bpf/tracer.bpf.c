@@ -50,11 +50,14 @@ const volatile bool time_calls = true;
 struct tracer_stats stats;
 __u64 exit_seq;
 
+/* A traced thread's record hangs off its task: every probe finds it in a
+ * few loads, where a hash of tids costs a hash and a bucket walk on every
+ * syscall of every process on the machine.  User space reads the live ones
+ * through the dump_threads iterator and adds one with a pidfd for a key. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);			/* tid */
+	__type(key, int);
 	__type(value, struct thread);
 } threads SEC(".maps");
 
@@ -132,6 +135,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct thread);
 } blank SEC(".maps");
+
+static __always_inline struct thread *thread_of(struct task_struct *task)
+{
+	return bpf_task_storage_get(&threads, task, NULL, 0);
+}
+
+static __always_inline struct thread *current_thread(void)
+{
+	return thread_of(bpf_get_current_task_btf());
+}
 
 static __always_inline const volatile struct sc_spec *spec_of(__u32 slot)
 {
@@ -686,19 +699,16 @@ static __noinline void track_socket(struct thread *t, __u32 op, long ret)
  * its record then (it was not created under our eyes). */
 static __noinline struct thread *adopt(struct task_struct *task)
 {
-	__u32 tid = task->pid, zero = 0;
-	struct thread *t, *tmpl = bpf_map_lookup_elem(&blank, &zero);
+	__u32 tid = task->pid;
+	struct thread *t;
 
-	if (!tmpl || !tid || task->flags & 0x00200000)	/* PF_KTHREAD */
+	if (!tid || task->flags & 0x00200000)	/* PF_KTHREAD */
 		return NULL;
-	if (bpf_map_update_elem(&threads, &tid, tmpl, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&threads, &tid)) {
+	t = bpf_task_storage_get(&threads, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!t) {
 		__sync_fetch_and_add(&stats.lost_threads, 1);
 		return NULL;
 	}
-	t = bpf_map_lookup_elem(&threads, &tid);
-	if (!t)
-		return NULL;
 	t->tid = tid;
 	t->tgid = task->tgid;
 	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -710,7 +720,6 @@ static __noinline struct thread *adopt(struct task_struct *task)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 slot = slot_of_nr(id);
 	const volatile struct sc_spec *spec = spec_of(slot);
 	struct thread *t;
@@ -719,7 +728,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 * do here (exit and exit_group are counted at sched_process_exit) */
 	if (!time_calls && !(emit_events && (spec->flags & SC_ENTRY_CAPS)))
 		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
+	t = current_thread();
 	if (!t && trace_all)
 		t = adopt(bpf_get_current_task_btf());
 	if (!t)
@@ -782,12 +791,10 @@ static __always_inline int count_untimed(struct thread *t, struct pt_regs *regs,
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread *t;
+	struct thread *t = current_thread();
 	__u64 now;
 	__u32 slot;
 
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
 	slot = t->cur_slot;
@@ -836,22 +843,17 @@ static __always_inline __u64 spawn_flags(struct task_struct *parent)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptid = parent->pid, ctid = child->pid, zero = 0;
-	struct thread *pt, *ct, *tmpl;
+	__u32 ptid = parent->pid, ctid = child->pid;
+	struct thread *pt, *ct;
 
-	pt = bpf_map_lookup_elem(&threads, &ptid);
+	pt = thread_of(parent);
 	if (!pt)
 		return 0;
-	tmpl = bpf_map_lookup_elem(&blank, &zero);
-	if (!tmpl)
-		return 0;
-	if (bpf_map_update_elem(&threads, &ctid, tmpl, BPF_ANY)) {
+	ct = bpf_task_storage_get(&threads, child, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!ct) {
 		__sync_fetch_and_add(&stats.lost_threads, 1);
 		return 0;
 	}
-	ct = bpf_map_lookup_elem(&threads, &ctid);
-	if (!ct)
-		return 0;
 	ct->tid = ctid;
 	ct->tgid = child->tgid;
 	ct->ptid = ptid;
@@ -873,21 +875,12 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u32 tid = p->pid, old = old_pid;
-	struct thread *t;
+	struct thread *t = thread_of(p);
 
-	/* A non-leader thread that execs takes over the leader's tid. */
-	if (old != tid) {
-		t = bpf_map_lookup_elem(&threads, &old);
-		if (!t)
-			return 0;
-		t->tid = tid;
-		bpf_map_update_elem(&threads, &tid, t, BPF_ANY);
-		bpf_map_delete_elem(&threads, &old);
-	}
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
+	/* a non-leader thread that execs takes over the leader's tid */
+	t->tid = p->pid;
 	t->state |= THREAD_EXECED;
 	__builtin_memcpy(t->comm, p->comm, TASK_COMM_LEN);
 	t->start_code = BPF_CORE_READ(p, mm, start_code);
@@ -917,12 +910,10 @@ static __always_inline void count_noreturn(struct thread *t, struct task_struct 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
-	__u32 tid = p->pid;
 	struct signal_struct *sig = p->signal;
-	struct thread *t;
+	struct thread *t = thread_of(p);
 	__u64 seq;
 
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
 	if (!time_calls)
@@ -958,7 +949,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		if (bpf_map_update_elem(&exited, &seq, t, BPF_NOEXIST))
 			__sync_fetch_and_add(&stats.lost_exits, 1);
 	}
-	bpf_map_delete_elem(&threads, &tid);
+	bpf_task_storage_delete(&threads, p);
 	return 0;
 }
 
@@ -985,11 +976,9 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
 	     unsigned int prev_state)
 {
-	__u32 ptid = prev->pid, ntid = next->pid;
-	struct thread *pt = ptid ? bpf_map_lookup_elem(&threads, &ptid) : NULL;
-	struct thread *nt = ntid ? bpf_map_lookup_elem(&threads, &ntid) : NULL;
+	struct thread *pt = thread_of(prev), *nt = thread_of(next);
 
-	if (trace_all && !nt && ntid)
+	if (trace_all && !nt && next->pid)
 		nt = adopt(next);
 	__u64 now, ran = 0;
 	__u16 reason = OFF_RUNNABLE;
@@ -1043,8 +1032,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 static __always_inline int on_wakeup(struct task_struct *p)
 {
-	__u32 tid = p->pid;
-	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct thread *t = thread_of(p);
 	__u64 now;
 
 	if (!t)
@@ -1075,8 +1063,7 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(page_fault_user, unsigned long address, struct pt_regs *regs, unsigned long error_code)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct thread *t = current_thread();
 
 	if (!t)
 		return 0;
@@ -1091,11 +1078,26 @@ int BPF_PROG(page_fault_user, unsigned long address, struct pt_regs *regs, unsig
 SEC("uprobe")
 int BPF_KPROBE(ulock_call)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct thread *t = current_thread();
 	__u64 fn = bpf_get_attach_cookie(ctx);
 
 	if (t && fn < ULOCK_FUNCS)
 		t->ulocks[fn]++;
+	return 0;
+}
+
+/* The live threads' records, for user space: a task storage map has no keys
+ * to walk, so this visits every task and writes out those with a record. */
+SEC("iter/task")
+int dump_threads(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct thread *t;
+
+	if (!task)
+		return 0;
+	t = thread_of(task);
+	if (t)
+		bpf_seq_write(ctx->meta->seq, t, sizeof(*t));
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "collector.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,10 @@
 #include "syscalls.h"
 #include "tracer.skel.h"
 #include "ulocks.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* linux/pidfd.h, Linux 6.9 */
+#endif
 
 /* ~300k logged calls between reads: a reader that loses its CPU for a while
  * on a busy 2-CPU machine still loses no event of a million-call loop */
@@ -297,10 +302,18 @@ int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, uns
 		.start_ns = monotonic_ns(),
 	};
 
+	/* the record hangs off the task: user space names it by a pidfd,
+	 * a thread's own since Linux 6.9 (PIDFD_THREAD) */
+	int pidfd = syscall(SYS_pidfd_open, tid, tid == tgid ? 0 : PIDFD_THREAD), err = 0;
+
 	read_comm(tgid, tid, t.comm);
 	read_exe(tgid, &t);
-	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.threads), &t.tid, &t, BPF_ANY)) {
-		fprintf(stderr, "oslab: failed to follow %d: %s\n", tid, strerror(errno));
+	if (pidfd < 0 || bpf_map_update_elem(bpf_map__fd(c->skel->maps.threads), &pidfd, &t, BPF_ANY))
+		err = -errno;
+	if (pidfd >= 0)
+		close(pidfd);
+	if (err) {
+		fprintf(stderr, "oslab: failed to follow %d: %s\n", tid, strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -357,10 +370,37 @@ static void on_thread(void *ctx, const void *key, const void *val)
 	w->fn(w->ctx, val);
 }
 
+/* The live threads' records, as the dump_threads iterator writes them out. */
+static int walk_live(struct collector *c, thread_fn fn, void *ctx)
+{
+	struct bpf_link *link = c->skel->links.dump_threads;
+	struct thread t;
+	size_t have = 0;
+	ssize_t got;
+	int fd, n = 0;
+
+	fd = link ? bpf_iter_create(bpf_link__fd(link)) : -EINVAL;
+	if (fd < 0)
+		return fd;
+	/* read() stops at the end of the kernel's buffer, not at a record's */
+	while ((got = read(fd, (char *)&t + have, sizeof(t) - have)) > 0) {
+		have += got;
+		if (have < sizeof(t))
+			continue;
+		fn(ctx, &t);
+		n++;
+		have = 0;
+	}
+	if (got < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
 int collector_threads(struct collector *c, thread_fn fn, void *ctx)
 {
 	struct thread_walk w = { fn, ctx };
-	int live = walk(c->skel->maps.threads, on_thread, &w);
+	int live = walk_live(c, fn, ctx);
 	int dead = walk(c->skel->maps.exited, on_thread, &w);
 
 	return live < 0 ? live : dead < 0 ? dead : live + dead;
@@ -388,9 +428,7 @@ static void on_futex_thread(void *ctx, const void *key, const void *val)
 
 int collector_live_threads(struct collector *c, thread_fn fn, void *ctx)
 {
-	struct thread_walk w = { fn, ctx };
-
-	return walk(c->skel->maps.threads, on_thread, &w);
+	return walk_live(c, fn, ctx);
 }
 
 int collector_futexes(struct collector *c,
