@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool procs_is_leader(const struct thread *t)
+{
+	return t->tid == t->tgid && t->origin != ORIGIN_THREAD;
+}
+
 void procs_add_thread(void *ctx, const struct thread *t)
 {
 	struct procs *p = ctx;
@@ -84,9 +89,9 @@ void procs_build(struct procs *p)
 		const struct thread *t = &p->threads[i];
 		struct proc *pr = proc_of(p, t->tgid);
 
-		if (!pr || t->tid == t->tgid) {
-			/* a process begins with the thread whose tid is its pid (an
-			 * attached process's other threads come as ORIGIN_ROOT too) */
+		if (!pr || procs_is_leader(t)) {
+			/* a process begins with its first thread (an attached
+			 * process's other threads come as ORIGIN_ROOT too) */
 			pr = &p->procs[p->n_procs++];
 			pr->pid = t->tgid;
 			pr->ppid = t->ppid;
@@ -96,7 +101,7 @@ void procs_build(struct procs *p)
 		}
 		p->created[t->origin & 3]++;
 		pr->threads++;
-		if (t->tid == t->tgid || !pr->comm[0])
+		if (t->tid == t->tgid || !pr->comm[0])	/* the name it ended with */
 			memcpy(pr->comm, t->comm, sizeof(pr->comm));
 		if (t->state & THREAD_GROUP_DEAD) {
 			pr->exited = 1;

@@ -8,6 +8,7 @@
 #define OSLAB_PROCS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tracer.h"
@@ -49,6 +50,9 @@ void procs_build(struct procs *p);
 /* How a task was created: "traced", "fork", "vfork" or "thread". */
 const char *procs_origin_name(unsigned origin);
 const struct proc *procs_find(const struct procs *p, uint32_t pid);
+/* Whether t is its process's first thread: its tid is the pid, and it was
+ * not born a thread (one that calls execve takes the pid over). */
+bool procs_is_leader(const struct thread *t);
 void procs_free(struct procs *p);
 
 #endif

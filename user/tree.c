@@ -25,20 +25,21 @@ static const char *created(const struct thread *t)
 static void print_thread(FILE *f, const struct thread *t, const struct proc *pr, int depth,
 			 uint64_t t0, bool sched)
 {
-	char id[40];
+	bool leader = procs_is_leader(t);
 	struct strbuf end = STRBUF_INIT;
+	char id[40];
 
-	if (t->tid == pr->pid && pr->exited)
+	if (leader && pr->exited)
 		print_exit_status(&end, pr->exit_code);
 	else if (t->state & THREAD_EXITED)
-		sb_puts(&end, t->tid == pr->pid ? "exited" : "thread exited");
+		sb_puts(&end, leader ? "exited" : "thread exited");
 	else
 		sb_puts(&end, "running");
-	if (t->tid == pr->pid && pr->orphan)
+	if (leader && pr->orphan)
 		sb_puts(&end, " (orphan)");
 	/* processes indented under their parent, threads under their process
 	 * ("└" is one column but three bytes: printf pads by bytes) */
-	if (t->tid == pr->pid)
+	if (leader)
 		snprintf(id, sizeof(id), "%*s%-*u", 2 * depth, "", 14 - 2 * depth, t->tid);
 	else
 		snprintf(id, sizeof(id), "%*s└ %-*u", 2 * depth + 1, "", 12 - 2 * depth, t->tid);
@@ -60,11 +61,11 @@ static void print_proc(FILE *f, const struct procs *p, size_t i, int depth, bool
 
 	done[i] = true;
 	for (size_t t = 0; t < p->n_threads; t++)	/* the process's first thread first */
-		if (p->threads[t].tgid == pr->pid && p->threads[t].tid == pr->pid &&
+		if (p->threads[t].tgid == pr->pid && procs_is_leader(&p->threads[t]) &&
 		    p->threads[t].start_ns >= pr->start_ns)
 			print_thread(f, &p->threads[t], pr, depth, t0, sched);
 	for (size_t t = 0; t < p->n_threads; t++)
-		if (p->threads[t].tgid == pr->pid && p->threads[t].tid != pr->pid &&
+		if (p->threads[t].tgid == pr->pid && !procs_is_leader(&p->threads[t]) &&
 		    p->threads[t].start_ns >= pr->start_ns &&
 		    (!pr->end_ns || p->threads[t].start_ns <= pr->end_ns))
 			print_thread(f, &p->threads[t], pr, depth, t0, sched);

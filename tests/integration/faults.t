@@ -50,6 +50,18 @@ pid=$(sed -n '1s/^\[pid \([0-9]*\)\] execve.*/\1/p' "$txt")
 like "$(tail -1 "$txt")" "^\[pid $pid\] \+\+\+ exited with 0 \+\+\+\$" \
 	"pthread_exit: the log's exit line names the process, not its last thread"
 
+# -- a second thread calls execve: the kernel ends main, the thread takes the pid --
+"$OSLAB" trace -c --tree --json "$j" -o "$txt" -- "$F" thread-exec "$PROGS/exits" 5
+is $? 5 "thread-exec: the program the thread exec'd exits 5, so does oslab"
+is "$(proc pid | tr , '\n' | wc -l)" 1 "thread-exec: one process"
+is "$(proc comm),$(proc threads),$(proc exit_code)" "exits,2,5" \
+	"thread-exec: named after the program it ran last, 2 threads, exit 5"
+is "$(calls "$j" execve)" 2 "thread-exec: 2 execve (the command, then the thread's)"
+is "$(jqs "$j" '[.[] | select(.type=="thread" and .comm=="exits" and .tid==.pid)] | length')" 1 \
+	"thread-exec: the thread's record carries the pid after its execve"
+like "$(tree)" '^ └ [0-9]+ +[0-9]+ thread .* thread exited .* exits$' \
+	"thread-exec: the tree shows it under its process, as a thread"
+
 "$OSLAB" trace -c --tree --json "$j" -o "$txt" -- "$F" thread-exit 3 7 >/dev/null
 is $? 7 "a thread calls exit(7) while 3 sleep: oslab exits 7"
 is "$(proc threads),$(proc exit_code)" "5,7" "thread exit: 5 threads, the process exited with 7"

@@ -11,6 +11,8 @@
  *                     orphan) sleeps MS ms, writes one line and exits 0
  *   ignore-term       ignores SIGTERM and SIGINT, writes a line every 10 ms
  *                     for 30 s
+ *   thread-exec PROG ARG  a second thread execs PROG ARG while main sleeps:
+ *                     the kernel ends main, and the thread takes its pid
  */
 #include <pthread.h>
 #include <signal.h>
@@ -59,6 +61,16 @@ static void *sleeper(void *arg)
 	(void)arg;
 	pause();
 	return NULL;
+}
+
+static char *const *exec_argv;
+
+static void *execer(void *arg)
+{
+	(void)arg;
+	sleep_ms(50);
+	execv(exec_argv[0], exec_argv);
+	_exit(127);
 }
 
 static void *exiter(void *arg)
@@ -117,9 +129,14 @@ int main(int argc, char **argv)
 			sleep_ms(10);
 		}
 		return 0;
+	} else if (!strcmp(mode, "thread-exec") && argc > 2) {
+		exec_argv = argv + 2;
+		if (pthread_create(&th, NULL, execer, NULL))
+			return 1;
+		pause();
 	} else {
 		fprintf(stderr, "usage: faults segv|thread-segv|pthread-exit N [MS]|thread-exit N CODE|"
-				"orphan MS|ignore-term\n");
+				"orphan MS|ignore-term|thread-exec PROG [ARG...]\n");
 		return 2;
 	}
 	return 1;
