@@ -140,6 +140,7 @@ static int check_kernel(bool sched)
 static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 {
 	unsigned n = syscalls_count();
+	bool entry_caps = false;	/* a selected call reads memory at entry */
 
 	for (unsigned slot = 1; slot <= n; slot++) {
 		const struct syscall_def *d = syscall_by_slot(slot);
@@ -157,6 +158,8 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 		}
 		if (o->selected[slot])
 			spec.flags |= SC_SELECTED;
+		if (o->selected[slot] && (spec.flags & SC_ENTRY_CAPS))
+			entry_caps = true;
 		skel->rodata->sc_slot[d->nr] = slot;
 		memcpy((void *)&skel->rodata->sc_specs[slot], &spec, sizeof(spec));
 	}
@@ -171,8 +174,11 @@ static void configure(struct tracer_bpf *skel, const struct collector_opts *o)
 	/* what reads the entry probe's record of the call in flight needs it
 	 * for every call: off-CPU reasons, futex wait times, socket closes */
 	skel->rodata->time_calls = o->timed || o->sched || o->futexes || o->sockets || o->all;
-	/* untimed and not logging, the entry probe would have nothing to do */
-	bpf_program__set_autoload(skel->progs.sys_enter, skel->rodata->time_calls || o->events);
+	/* untimed, the entry probe has work only for a logged call that reads
+	 * memory at entry (execve's argv, select's sets): otherwise it is not
+	 * attached, and no syscall on the machine runs it */
+	bpf_program__set_autoload(skel->progs.sys_enter,
+				  skel->rodata->time_calls || (o->events && entry_caps));
 	/* the scheduler probes run on every context switch in the system:
 	 * loaded only for the reports that need them */
 	bpf_program__set_autoload(skel->progs.sched_switch, o->sched);

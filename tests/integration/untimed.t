@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 need jq
+need bpftool
 
 F=$PROGS/faults
 both() { # both NAME SKIP CMD...: -c and -c -w give the same calls and errors per
@@ -22,6 +23,20 @@ both() { # both NAME SKIP CMD...: -c and -c -w give the same calls and errors pe
 	is "$(jq -s -r --arg skip "$skip" "$q" "$tmp/u.jsonl")" \
 		"$(jq -s -r --arg skip "$skip" "$q" "$tmp/w.jsonl")" "$name: -c and -c -w count alike"
 }
+
+# The entry probe is attached only where it has work: timing, or a logged
+# call whose memory is read at entry (execve's argv).  entry_probe MODE...
+# says whether a trace in that mode has it loaded, seen from bpftool.
+entry_probe() {
+	"$OSLAB" trace "$@" -o /dev/null -- sleep 0.5 >/dev/null 2>&1 &
+	sleep 0.3
+	if bpftool prog show 2>/dev/null | grep -q 'name sys_enter '; then echo yes; else echo no; fi
+	wait
+}
+is "$(entry_probe -c)" no "-c: no entry probe"
+is "$(entry_probe -e trace=write)" no "a log of write only: no entry probe"
+is "$(entry_probe -e trace=write,execve)" yes "a log with execve: the entry probe reads its argv"
+is "$(entry_probe -c -w)" yes "-w: the entry probe times each call"
 
 both "forks 3 2" "" "$PROGS/forks" 3 2
 both "threads 5" futex "$PROGS/threads" 5
