@@ -335,16 +335,77 @@ int collector_consume(struct collector *c)
 	return c->rb ? ringbuf_consume(c->rb) : 0;
 }
 
+typedef void (*entry_fn)(void *ctx, const void *key, const void *val);
+
+/* A whole hash map, a few hundred entries a syscall: thousands of exited
+ * threads (a fork loop) would otherwise take two syscalls each.  Returns
+ * the entries seen or -errno: -EINVAL or -ENOTSUPP where the kernel has no
+ * batch lookup for the map. */
+#define WALK_BATCH 256
+#define ENOTSUPP_KERNEL 524	/* the kernel's ENOTSUPP, not in libc's errno.h */
+static int walk_batch(int fd, size_t ks, size_t vs, entry_fn fn, void *ctx)
+{
+	__u32 count, want = WALK_BATCH / 2;
+	__u64 in = 0, out = 0;	/* the kernel's cursor: a hash bucket's index */
+	char *keys = NULL, *vals = NULL;
+	bool first = true, grow = true, last = false;
+	int n = 0;
+
+	for (;;) {
+		if (grow) {	/* at first, and for a bucket larger than want */
+			char *k = realloc(keys, 2 * want * ks), *v;
+
+			keys = k ? k : keys;
+			v = realloc(vals, 2 * want * vs);
+			vals = v ? v : vals;
+			if (!k || !v) {
+				n = -ENOMEM;
+				break;
+			}
+			want *= 2;
+			grow = false;
+		}
+		count = want;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &count, NULL)) {
+			if (errno == ENOSPC && count == 0) {
+				grow = true;
+				continue;
+			}
+			if (errno != ENOENT) {
+				n = -errno;
+				break;
+			}
+			last = true;	/* ENOENT: these are the last */
+		}
+		for (__u32 i = 0; i < count; i++)
+			fn(ctx, keys + i * ks, vals + i * vs);
+		n += count;
+		if (last)
+			break;
+		in = out;
+		first = false;
+	}
+	free(keys);
+	free(vals);
+	return n;
+}
+
 /* Call fn(ctx, key, value) for every entry of a map.  An entry deleted
  * while we walk (a thread that moved to exited) is skipped. */
-static int walk(const struct bpf_map *map, void (*fn)(void *ctx, const void *key, const void *val),
-		void *ctx)
+static int walk(const struct bpf_map *map, entry_fn fn, void *ctx)
 {
 	size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
-	char *key = calloc(2, ks), *next = key + ks, *val = malloc(vs);
-	int fd = bpf_map__fd(map), n = 0;
+	int fd = bpf_map__fd(map), n;
+	char *key, *next, *val;
 	void *prev = NULL;
 
+	n = walk_batch(fd, ks, vs, fn, ctx);
+	if (n != -EINVAL && n != -ENOTSUPP_KERNEL && n != -EOPNOTSUPP)
+		return n;
+	key = calloc(2, ks);
+	next = key ? key + ks : NULL;
+	val = malloc(vs);
+	n = 0;
 	if (!key || !val) {
 		free(key);
 		free(val);

@@ -15,12 +15,17 @@ void procs_add_thread(void *ctx, const struct thread *t)
 	struct procs *p = ctx;
 	struct thread *v;
 
-	v = realloc(p->threads, (p->n_threads + 1) * sizeof(*v));
-	if (!v) {
-		fputs("oslab: out of memory\n", stderr);
-		exit(1);
+	if (p->n_threads == p->cap_threads) {
+		size_t cap = p->cap_threads ? 2 * p->cap_threads : 64;
+
+		v = realloc(p->threads, cap * sizeof(*v));
+		if (!v) {
+			fputs("oslab: out of memory\n", stderr);
+			exit(1);
+		}
+		p->threads = v;
+		p->cap_threads = cap;
 	}
-	p->threads = v;
 	v = &p->threads[p->n_threads++];
 	*v = *t;
 	/* the program chose its name (its file's, or prctl PR_SET_NAME): control
@@ -57,14 +62,28 @@ static void drop_duplicates(struct procs *p)
 	p->n_threads = n;
 }
 
-/* The newest process with this pid: threads come sorted by start time, so a
- * reused pid never collects an older process's threads. */
-static struct proc *proc_of(struct procs *p, uint32_t pid)
+/* While procs_build runs, the newest process of each pid: threads come
+ * sorted by start time, so a reused pid never collects an older process's
+ * threads.  Open addressing over a table at least twice the processes. */
+struct pid_index {
+	size_t *at;	/* index + 1 into procs; 0: empty */
+	size_t mask;
+};
+
+static size_t *pid_slot(const struct pid_index *x, const struct procs *p, uint32_t pid)
 {
-	for (size_t i = p->n_procs; i-- > 0;)
-		if (p->procs[i].pid == pid)
-			return &p->procs[i];
-	return NULL;
+	size_t h = (pid * 2654435761u) & x->mask;
+
+	while (x->at[h] && p->procs[x->at[h] - 1].pid != pid)
+		h = (h + 1) & x->mask;
+	return &x->at[h];
+}
+
+static struct proc *proc_of(const struct pid_index *x, struct procs *p, uint32_t pid)
+{
+	size_t at = *pid_slot(x, p, pid);
+
+	return at ? &p->procs[at - 1] : NULL;
 }
 
 static void add_counts(struct sc_count *to, const struct sc_count *from, int n)
@@ -78,21 +97,32 @@ static void add_counts(struct sc_count *to, const struct sc_count *from, int n)
 
 void procs_build(struct procs *p)
 {
+	struct pid_index x = { .mask = 1 };
+	size_t *parent;
+
 	qsort(p->threads, p->n_threads, sizeof(*p->threads), by_start);
 	drop_duplicates(p);
+	while (x.mask < 2 * p->n_threads)
+		x.mask <<= 1;
 	p->procs = calloc(p->n_threads ? p->n_threads : 1, sizeof(*p->procs));
-	if (!p->procs) {
+	parent = calloc(p->n_threads ? p->n_threads : 1, sizeof(*parent));
+	x.at = calloc(x.mask, sizeof(*x.at));
+	x.mask--;
+	if (!p->procs || !parent || !x.at) {
 		fputs("oslab: out of memory\n", stderr);
 		exit(1);
 	}
 	for (size_t i = 0; i < p->n_threads; i++) {
 		const struct thread *t = &p->threads[i];
-		struct proc *pr = proc_of(p, t->tgid);
+		struct proc *pr = proc_of(&x, p, t->tgid);
 
 		if (!pr || procs_is_leader(t)) {
 			/* a process begins with its first thread (an attached
-			 * process's other threads come as ORIGIN_ROOT too) */
+			 * process's other threads come as ORIGIN_ROOT too); its
+			 * parent is the newest earlier process with its ppid */
+			parent[p->n_procs] = *pid_slot(&x, p, t->ppid);
 			pr = &p->procs[p->n_procs++];
+			*pid_slot(&x, p, t->tgid) = p->n_procs;
 			pr->pid = t->tgid;
 			pr->ppid = t->ppid;
 			pr->origin = t->origin;
@@ -124,17 +154,16 @@ void procs_build(struct procs *p)
 			p->ulock_total[u] += t->ulocks[u];
 		}
 	}
-	/* an orphan outlived its parent (the newest earlier process with its
-	 * ppid) and was adopted by a subreaper, oslab, or init */
+	/* an orphan outlived its parent and was adopted by a subreaper,
+	 * oslab, or init */
 	for (size_t i = 0; i < p->n_procs; i++) {
 		struct proc *pr = &p->procs[i];
-		const struct proc *parent = NULL;
+		const struct proc *pa = parent[i] ? &p->procs[parent[i] - 1] : NULL;
 
-		for (size_t j = 0; j < i; j++)
-			if (p->procs[j].pid == pr->ppid)
-				parent = &p->procs[j];
-		pr->orphan = parent && parent->exited && (!pr->exited || pr->end_ns > parent->end_ns);
+		pr->orphan = pa && pa->exited && (!pr->exited || pr->end_ns > pa->end_ns);
 	}
+	free(parent);
+	free(x.at);
 }
 
 const char *procs_origin_name(unsigned origin)

@@ -34,7 +34,7 @@ struct proc {
 
 struct procs {
 	struct thread *threads;		/* every record, sorted by start time */
-	size_t n_threads;
+	size_t n_threads, cap_threads;
 	struct proc *procs;		/* sorted by start time */
 	size_t n_procs;
 	struct sc_count total[SC_SLOTS];

@@ -148,6 +148,47 @@ static void test_procs_tree(void **state)
 	procs_free(&p);
 }
 
+/* A pid used twice, orphans by the right parent, and a thread that execs. */
+static void test_procs_pid_reuse(void **state)
+{
+	const uint16_t dead = THREAD_EXITED | THREAD_GROUP_DEAD;
+	struct procs p = { 0 };
+	struct thread t;
+
+	(void)state;
+	t = rec(100, 100, 1, ORIGIN_ROOT, 10, dead, 0);	/* ends at 110 */
+	procs_add_thread(&p, &t);
+	t = rec(200, 200, 100, ORIGIN_PROCESS, 20, dead, 0);
+	t.end_ns = 500;		/* outlives its parent: an orphan */
+	procs_add_thread(&p, &t);
+	t = rec(100, 100, 1, ORIGIN_PROCESS, 300, 0, 0);	/* pid 100 again, running */
+	procs_add_thread(&p, &t);
+	t = rec(101, 100, 100, ORIGIN_THREAD, 310, THREAD_EXITED, 0);
+	procs_add_thread(&p, &t);
+	/* the thread of the second pid 100 that exec'd, and so took tid 100 */
+	t = rec(100, 100, 100, ORIGIN_THREAD, 320, dead | THREAD_EXECED, 0);
+	procs_add_thread(&p, &t);
+	/* a child of the second pid 100, ending before it (at 420), long
+	 * after the first (at 110) */
+	t = rec(300, 300, 100, ORIGIN_PROCESS, 330, dead, 0);
+	t.end_ns = 400;
+	procs_add_thread(&p, &t);
+	procs_build(&p);
+
+	assert_int_equal(p.n_procs, 4);
+	assert_int_equal(p.procs[0].pid, 100);
+	assert_int_equal(p.procs[0].threads, 1);
+	assert_int_equal(p.procs[1].pid, 200);
+	assert_true(p.procs[1].orphan);
+	assert_int_equal(p.procs[2].pid, 100);
+	assert_int_equal(p.procs[2].threads, 3);
+	assert_true(p.procs[2].exited);
+	assert_int_equal(p.procs[3].pid, 300);
+	/* its parent is the second pid 100, which it did not outlive */
+	assert_false(p.procs[3].orphan);
+	procs_free(&p);
+}
+
 static void test_select(void **state)
 {
 	bool sel[SC_SLOTS];
@@ -268,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_summary_untimed),
 		cmocka_unit_test(test_summary_empty),
 		cmocka_unit_test(test_procs_tree),
+		cmocka_unit_test(test_procs_pid_reuse),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_json),
