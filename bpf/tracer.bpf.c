@@ -128,7 +128,8 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
-/* Never written: the zeroed value a new thread record starts from. */
+/* Never written: zeroes, as many as the largest record, for a new futex or
+ * socket record to start from (a map update needs a value to copy). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
