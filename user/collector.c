@@ -318,6 +318,11 @@ int collector_follow(struct collector *c, pid_t tid, pid_t tgid, pid_t ppid, uns
 		err = -errno;
 	if (pidfd >= 0)
 		close(pidfd);
+	if (err == -EINVAL && pidfd < 0 && tid != tgid) {
+		fprintf(stderr, "oslab: following thread %d of %d needs Linux 6.9+ (a thread's "
+				"pidfd); this kernel gives none\n", tid, tgid);
+		return -1;
+	}
 	if (err) {
 		fprintf(stderr, "oslab: failed to follow %d: %s\n", tid, strerror(-err));
 		return -1;
