@@ -1106,10 +1106,5 @@ static const struct lab eventloop_lab = {
 
 int main(int argc, char **argv)
 {
-	struct lab_opts o;
-	const struct lab_variant *v;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);	/* whole lines, even when stdout is a pipe */
-	v = lab_parse(&eventloop_lab, argc, argv, &o);
-	return v->run(&o);
+	return lab_main(&eventloop_lab, argc, argv);
 }

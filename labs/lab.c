@@ -324,3 +324,13 @@ void lab_die_rc(const char *what, int rc)
 	fprintf(stderr, "%s: %s\n", what, strerror(rc));
 	exit(1);
 }
+
+int lab_main(const struct lab *lab, int argc, char **argv)
+{
+	struct lab_opts o;
+	const struct lab_variant *v;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* whole lines, even when stdout is a pipe */
+	v = lab_parse(lab, argc, argv, &o);
+	return v->run(&o);
+}

@@ -123,6 +123,12 @@ const struct lab_variant *lab_parse(const struct lab *lab, int argc, char **argv
 				    struct lab_opts *o);
 
 /*
+ * lab_main - the whole main() of a lab program: parse argv (lab_parse) and
+ * run the chosen variant, with stdout in whole lines even into a pipe.
+ */
+int lab_main(const struct lab *lab, int argc, char **argv);
+
+/*
  * lab_result - report "key=value" on OSLAB_RESULT_FD (see the protocol above).
  * Safe to call from any thread or forked child after lab_parse().
  */

@@ -928,10 +928,5 @@ static const struct lab locks_lab = {
 
 int main(int argc, char **argv)
 {
-	struct lab_opts o;
-	const struct lab_variant *v;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);	/* whole lines, even when stdout is a pipe */
-	v = lab_parse(&locks_lab, argc, argv, &o);
-	return v->run(&o);
+	return lab_main(&locks_lab, argc, argv);
 }

@@ -426,10 +426,5 @@ static const struct lab threads_lab = {
 
 int main(int argc, char **argv)
 {
-	struct lab_opts o;
-	const struct lab_variant *v;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);	/* whole lines, even when stdout is a pipe */
-	v = lab_parse(&threads_lab, argc, argv, &o);
-	return v->run(&o);
+	return lab_main(&threads_lab, argc, argv);
 }
