@@ -201,6 +201,25 @@ struct worker {
 	const struct lab_opts *o;
 };
 
+/* Run fn in two threads, workers 1 and 2, and wait for both. */
+static void run_two(const struct lab_opts *o, void *(*fn)(void *))
+{
+	struct worker w[2];
+	pthread_t th[2];
+
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct worker){ .num = i + 1, .o = o };
+		int rc = pthread_create(&th[i], NULL, fn, &w[i]);
+		if (rc != 0)
+			lab_die_rc("pthread_create", rc);
+	}
+	for (int i = 0; i < 2; i++) {
+		int rc = pthread_join(th[i], NULL);
+		if (rc != 0)
+			lab_die_rc("pthread_join", rc);
+	}
+}
+
 /*
  * Timings on a shared machine vary: another program may take a CPU during
  * one measurement and not the next, and a CPU that was idle runs slower for
@@ -258,8 +277,6 @@ static void *plain_thread(void *p)
 static int variant_plain(const struct lab_opts *o)
 {
 	struct timing t = { .rounds = o->rounds };
-	pthread_t th[2];
-	struct worker w[2];
 
 	printf("count down from %ld twice, one after the other; then the same in two threads at "
 	       "once, with no lock between them (%d CPUs usable); %ld rounds\n", o->iters,
@@ -271,17 +288,7 @@ static int variant_plain(const struct lab_opts *o)
 		long long serial = now_ns() - t0;
 
 		t0 = now_ns();
-		for (int i = 0; i < 2; i++) {
-			w[i] = (struct worker){ .num = i + 1, .o = o };
-			int rc = pthread_create(&th[i], NULL, plain_thread, &w[i]);
-			if (rc != 0)
-				lab_die_rc("pthread_create", rc);
-		}
-		for (int i = 0; i < 2; i++) {
-			int rc = pthread_join(th[i], NULL);
-			if (rc != 0)
-				lab_die_rc("pthread_join", rc);
-		}
+		run_two(o, plain_thread);
 		note_round(&t, r, serial, now_ns() - t0);
 	}
 	report_times(&t);
@@ -305,8 +312,6 @@ static void *giant_thread(void *p)
 static int variant_giant(const struct lab_opts *o)
 {
 	struct timing t = { .rounds = o->rounds };
-	pthread_t th[2];
-	struct worker w[2];
 
 	gil_init(o->switch_ms);
 	printf("count down from %ld twice, one after the other, holding the giant lock (%p); then\n"
@@ -321,17 +326,7 @@ static int variant_giant(const struct lab_opts *o)
 		long long serial = now_ns() - t0;
 
 		t0 = now_ns();
-		for (int i = 0; i < 2; i++) {
-			w[i] = (struct worker){ .num = i + 1, .o = o };
-			int rc = pthread_create(&th[i], NULL, giant_thread, &w[i]);
-			if (rc != 0)
-				lab_die_rc("pthread_create", rc);
-		}
-		for (int i = 0; i < 2; i++) {
-			int rc = pthread_join(th[i], NULL);
-			if (rc != 0)
-				lab_die_rc("pthread_join", rc);
-		}
+		run_two(o, giant_thread);
 		note_round(&t, r, serial, now_ns() - t0);
 	}
 	report_times(&t);
@@ -369,8 +364,6 @@ static void *io_thread(void *p)
 
 static int variant_io(const struct lab_opts *o)
 {
-	pthread_t th[2];
-	struct worker w[2];
 	long long t0;
 
 	gil_init(o->switch_ms);
@@ -383,17 +376,7 @@ static int variant_io(const struct lab_opts *o)
 
 	printf("the same in two threads: while one waits without the lock, the other can run\n");
 	t0 = now_ns();
-	for (int i = 0; i < 2; i++) {
-		w[i] = (struct worker){ .num = i + 1, .o = o };
-		int rc = pthread_create(&th[i], NULL, io_thread, &w[i]);
-		if (rc != 0)
-			lab_die_rc("pthread_create", rc);
-	}
-	for (int i = 0; i < 2; i++) {
-		int rc = pthread_join(th[i], NULL);
-		if (rc != 0)
-			lab_die_rc("pthread_join", rc);
-	}
+	run_two(o, io_thread);
 	long long threads = now_ns() - t0;
 
 	struct timing t = { .rounds = 1, .counted = 1, .serial_ns = serial, .threads_ns = threads };
