@@ -62,10 +62,11 @@ static int task_flags(pid_t pid, char *state, unsigned long *flags, char *comm, 
 	return 0;
 }
 
-/* Threads: in /proc/PID/status, the threads not yet reaped (0 if unknown). */
-static int threads_of(pid_t pid)
+/* A number from /proc/PID/status, such as "Threads:" (0 if unknown). */
+static int status_field(pid_t pid, const char *field)
 {
 	char path[64], line[256];
+	size_t len = strlen(field);
 	int n = 0;
 	FILE *f;
 
@@ -74,7 +75,7 @@ static int threads_of(pid_t pid)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Threads: %d", &n) == 1)
+		if (!strncmp(line, field, len) && sscanf(line + len, "%d", &n) == 1)
 			break;
 	fclose(f);
 	return n;
@@ -101,29 +102,12 @@ int attach_check(pid_t pid)
 	/* a zombie main thread with no other thread left: the process is gone
 	 * (one whose main thread called pthread_exit is a zombie too, but its
 	 * other threads still run and count) */
-	if ((state == 'Z' || state == 'X') && threads_of(pid) <= 1) {
+	if ((state == 'Z' || state == 'X') && status_field(pid, "Threads:") <= 1) {
 		fprintf(stderr, "oslab: %d (%s) has exited: a zombie until its parent waits for it\n",
 			pid, comm);
 		return -1;
 	}
 	return 0;
-}
-
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], line[256];
-	pid_t ppid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "PPid: %d", &ppid) == 1)
-			break;
-	fclose(f);
-	return ppid;
 }
 
 static bool known(const pid_t *v, size_t n, pid_t tid)
@@ -136,7 +120,7 @@ static bool known(const pid_t *v, size_t n, pid_t tid)
 
 int attach_follow(struct collector *c, pid_t pid)
 {
-	pid_t *seen = NULL, ppid = parent_of(pid);
+	pid_t *seen = NULL, ppid = status_field(pid, "PPid:");
 	size_t n = 0, cap = 0;
 	bool added = true;
 	char path[64];
