@@ -25,6 +25,7 @@
 #include "attach.h"
 #include "collector.h"
 #include "json.h"
+#include "sigfd.h"
 #include "sys_futex.h"
 #include "syscalls.h"
 
@@ -852,28 +853,6 @@ static void draw(struct top *tp)
 	refresh();
 }
 
-static int setup_signals(struct top *tp)
-{
-	sigset_t mask;
-
-	/* SIGWINCH stays with ncurses: it turns it into KEY_RESIZE */
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	if (sigprocmask(SIG_BLOCK, &mask, &tp->old_mask)) {
-		fprintf(stderr, "oslab: failed to block signals: %s\n", strerror(errno));
-		return -1;
-	}
-	tp->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (tp->sfd < 0) {
-		fprintf(stderr, "oslab: failed to open a signalfd: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int watch(struct top *tp, int fd)
 {
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
@@ -1050,7 +1029,9 @@ int cmd_top(int argc, char **argv)
 		co.selected[s] = true;
 	co.all = !o.n_pids;
 	co.verbose = o.verbose;
-	if (setup_signals(&tp))
+	/* SIGWINCH stays with ncurses: it turns it into KEY_RESIZE */
+	tp.sfd = sigfd_open(false, &tp.old_mask);
+	if (tp.sfd < 0)
 		goto out;
 	tp.c = collector_open(&co, NULL, NULL);
 	if (!tp.c)

@@ -27,6 +27,7 @@
 #include "files.h"
 #include "json.h"
 #include "perfetto.h"
+#include "sigfd.h"
 #include "spawn.h"
 #include "summary.h"
 #include "sys_futex.h"
@@ -348,28 +349,6 @@ struct run_state {
 	sigset_t old_mask;
 };
 
-static int setup_signals(struct run_state *s)
-{
-	sigset_t mask;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	if (sigprocmask(SIG_BLOCK, &mask, &s->old_mask)) {
-		fprintf(stderr, "oslab: failed to block signals: %s\n", strerror(errno));
-		return -1;
-	}
-	s->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s->sfd < 0) {
-		fprintf(stderr, "oslab: failed to open a signalfd: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int setup_epoll(struct run_state *s)
 {
 	struct epoll_event e = { .events = EPOLLIN };
@@ -605,7 +584,8 @@ int trace_command(const struct trace_opts *o, char **argv, struct trace_result *
 	co.ulocks = o->ulocks;
 	/* times in the log (-t, -T, JSON events) come from the entry probe too */
 	co.timed = o->timed || o->durations || o->time || lg.json;
-	if (setup_signals(&s))
+	s.sfd = sigfd_open(true, &s.old_mask);
+	if (s.sfd < 0)
 		goto out;
 	s.c = collector_open(&co, co.events || co.sched_events ? on_event : NULL, &sinks);
 	if (!s.c || setup_epoll(&s))
