@@ -159,6 +159,16 @@ static void print_pollfds(struct strbuf *sb, const struct call *c, uint64_t addr
 	sb_putc(sb, ']');
 }
 
+/* The count of ready descriptors poll and select return, as strace prints
+ * it; true when there are some to list after it. */
+static bool put_ready_count(struct strbuf *sb, long long ret)
+{
+	print_ret(sb, ret);
+	if (ret == 0)
+		sb_puts(sb, " (Timeout)");
+	return ret > 0;
+}
+
 /* poll's and ppoll's result: the descriptors that are ready, and for ppoll
  * the time left (capture left_cap; -1: none). */
 static void poll_ret_common(struct strbuf *sb, const struct call *c, int left_cap)
@@ -168,13 +178,8 @@ static void poll_ret_common(struct strbuf *sb, const struct call *c, int left_ca
 	const struct pollfd *fds = call_bytes(c, 0, &len);
 	int open = 0;
 
-	print_ret(sb, ret);
-	if (ret < 0)
+	if (!put_ready_count(sb, ret))
 		return;
-	if (ret == 0) {
-		sb_puts(sb, " (Timeout)");
-		return;
-	}
 	have = fds ? len / sizeof(*fds) : 0;
 	if (have > (unsigned)c->ev->args[1])
 		have = (unsigned)c->ev->args[1];
@@ -296,13 +301,8 @@ static void select_ret_fmt(struct strbuf *sb, const struct call *c)
 	long long ret = c->ev->ret, left = ret;
 	int nfds = a[0], sep = 0;
 
-	print_ret(sb, ret);
-	if (ret < 0)
+	if (!put_ready_count(sb, ret))
 		return;
-	if (ret == 0) {
-		sb_puts(sb, " (Timeout)");
-		return;
-	}
 	sb_puts(sb, " (");
 	for (int s = 0; s < 2 && left > 0; s++) {
 		size_t len;
