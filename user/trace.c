@@ -349,6 +349,13 @@ struct run_state {
 	sigset_t old_mask;
 };
 
+/* Read what the ring buffer holds; returns how long to wait before the
+ * next read: soon while events flow, later while none do. */
+static int read_events(struct run_state *s)
+{
+	return collector_consume(s->c) > 0 ? POLL_BUSY_MS : POLL_IDLE_MS;
+}
+
 static int setup_epoll(struct run_state *s)
 {
 	struct epoll_event e = { .events = EPOLLIN };
@@ -408,7 +415,7 @@ static void collect(struct run_state *s, pid_t cmd, int *status)
 
 		if (n < 0 && errno != EINTR)
 			break;
-		wait = collector_consume(s->c) > 0 ? POLL_BUSY_MS : POLL_IDLE_MS;
+		wait = read_events(s);
 		while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
 			int sig = interrupts ? SIGKILL : (int)si.ssi_signo;
 
@@ -470,7 +477,7 @@ static int collect_attached(struct run_state *s, const struct trace_opts *o)
 		n = epoll_wait(s->ep, ev, ATTACH_MAX + 2, wait);
 		if (n < 0 && errno != EINTR)
 			break;
-		poll_ms = collector_consume(s->c) > 0 ? POLL_BUSY_MS : POLL_IDLE_MS;
+		poll_ms = read_events(s);
 		for (int i = 0; i < n; i++) {
 			for (size_t k = 0; k < o->n_pids; k++) {
 				if (ev[i].data.fd == pidfds[k] && pidfds[k] >= 0) {
