@@ -342,14 +342,16 @@ int collector_consume(struct collector *c)
 
 typedef void (*entry_fn)(void *ctx, const void *key, const void *val);
 
-/* A whole hash map, a few hundred entries a syscall: thousands of exited
- * threads (a fork loop) would otherwise take two syscalls each.  Returns
- * the entries seen or -errno: -EINVAL or -ENOTSUPP where the kernel has no
- * batch lookup for the map. */
+/*
+ * Call fn(ctx, key, value) for every entry of a hash map; returns how many,
+ * or -errno.  The kernel hands them over a few hundred a syscall (thousands
+ * of exited threads after a fork loop would otherwise take two each).
+ */
 #define WALK_BATCH 256
-#define ENOTSUPP_KERNEL 524	/* the kernel's ENOTSUPP, not in libc's errno.h */
-static int walk_batch(int fd, size_t ks, size_t vs, entry_fn fn, void *ctx)
+static int walk(const struct bpf_map *map, entry_fn fn, void *ctx)
 {
+	size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
+	int fd = bpf_map__fd(map);
 	__u32 count, want = WALK_BATCH / 2;
 	__u64 in = 0, out = 0;	/* the kernel's cursor: a hash bucket's index */
 	char *keys = NULL, *vals = NULL;
@@ -395,39 +397,6 @@ static int walk_batch(int fd, size_t ks, size_t vs, entry_fn fn, void *ctx)
 	return n;
 }
 
-/* Call fn(ctx, key, value) for every entry of a map.  An entry deleted
- * while we walk (a thread that moved to exited) is skipped. */
-static int walk(const struct bpf_map *map, entry_fn fn, void *ctx)
-{
-	size_t ks = bpf_map__key_size(map), vs = bpf_map__value_size(map);
-	int fd = bpf_map__fd(map), n;
-	char *key, *next, *val;
-	void *prev = NULL;
-
-	n = walk_batch(fd, ks, vs, fn, ctx);
-	if (n != -EINVAL && n != -ENOTSUPP_KERNEL && n != -EOPNOTSUPP)
-		return n;
-	key = calloc(2, ks);
-	next = key ? key + ks : NULL;
-	val = malloc(vs);
-	n = 0;
-	if (!key || !val) {
-		free(key);
-		free(val);
-		return -ENOMEM;
-	}
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, ks);
-		prev = key;
-		if (bpf_map_lookup_elem(fd, key, val))
-			continue;
-		fn(ctx, key, val);
-		n++;
-	}
-	free(key);
-	free(val);
-	return n;
-}
 
 struct thread_walk {
 	thread_fn fn;
@@ -443,7 +412,7 @@ static void on_thread(void *ctx, const void *key, const void *val)
 }
 
 /* The live threads' records, as the dump_threads iterator writes them out. */
-static int walk_live(struct collector *c, thread_fn fn, void *ctx)
+int collector_live_threads(struct collector *c, thread_fn fn, void *ctx)
 {
 	struct bpf_link *link = c->skel->links.dump_threads;
 	struct thread t;
@@ -472,7 +441,7 @@ static int walk_live(struct collector *c, thread_fn fn, void *ctx)
 int collector_threads(struct collector *c, thread_fn fn, void *ctx)
 {
 	struct thread_walk w = { fn, ctx };
-	int live = walk_live(c, fn, ctx);
+	int live = collector_live_threads(c, fn, ctx);
 	int dead = walk(c->skel->maps.exited, on_thread, &w);
 
 	return live < 0 ? live : dead < 0 ? dead : live + dead;
@@ -496,11 +465,6 @@ static void on_futex_thread(void *ctx, const void *key, const void *val)
 	struct futex_walk *w = ctx;
 
 	w->thread(w->ctx, key, val);
-}
-
-int collector_live_threads(struct collector *c, thread_fn fn, void *ctx)
-{
-	return walk_live(c, fn, ctx);
 }
 
 int collector_futexes(struct collector *c,
